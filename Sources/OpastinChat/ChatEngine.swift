@@ -1,0 +1,252 @@
+internal import Foundation
+public import OpastinKnowledge
+public import OpastinMatch
+public import OpastinText
+
+/// The front-end-independent core: takes a message and a session, returns the reply.
+/// The REPL, `chat --json` and the socket server all call `reply(to:in:)`.
+public struct ChatEngine: Sendable {
+    public let knowledge: KnowledgeBase
+    public let matcher: Matcher
+    public let languageIdentifier: LanguageIdentifier
+    public let mentions: MentionFinder
+    /// The language used before anything is known about the resident.
+    public var defaultLanguage: LanguageCode
+    /// Longest message accepted, in characters.
+    public var maximumTextLength = 4_000
+
+    public init(knowledge: KnowledgeBase, matcher: Matcher, languageIdentifier: LanguageIdentifier) {
+        self.knowledge = knowledge
+        self.matcher = matcher
+        self.languageIdentifier = languageIdentifier
+        self.mentions = MentionFinder(knowledge: knowledge, analyzer: matcher.analyzer)
+        self.defaultLanguage = knowledge.locales["en"] != nil ? "en" : (knowledge.languages.first ?? "en")
+    }
+
+    /// Builds the whole pipeline from a knowledge base: analyzer, index, language identifier.
+    public static func build(knowledge: KnowledgeBase) throws(TextError) -> ChatEngine {
+        let analyzer = try Analyzer()
+        let index = IntentIndex(knowledge: knowledge, analyzer: analyzer)
+        let identifier = LanguageIdentifierTraining.train(knowledge: knowledge, analyzer: analyzer)
+        return ChatEngine(knowledge: knowledge, matcher: Matcher(index: index, analyzer: analyzer), languageIdentifier: identifier)
+    }
+
+    /// The locale of a language, falling back to the default language's.
+    public func locale(_ language: LanguageCode?) -> LocaleStrings {
+        // Validation guarantees at least one locale exists.
+        knowledge.locales[language ?? defaultLanguage] ?? knowledge.locales[defaultLanguage] ?? knowledge.locales.values.first!
+    }
+
+    /// Answers one message, updating the session.
+    public func reply(to request: ChatRequest, in session: inout Session) throws(ChatError) -> ChatReply {
+        let started = ContinuousClock.now
+        let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw .emptyText }
+        guard text.count <= maximumTextLength else { throw .textTooLong(limit: maximumTextLength) }
+        if let requested = request.language {
+            guard knowledge.locales[LanguageCode(requested)] != nil else {
+                throw .unknownLanguage(requested, available: knowledge.languages)
+            }
+            session.language = LanguageCode(requested)
+            session.languageIsExplicit = true
+        }
+        if let requested = request.city {
+            let city = City(requested.lowercased())
+            guard City.all.contains(city) else { throw .unknownCity(requested) }
+            session.city = city
+        }
+
+        let match = matcher.match(text)
+        let detected = languageIdentifier.identify(match.analyzed)
+        if let detected, !session.languageIsExplicit { session.language = detected.language }
+        if session.language == nil { session.language = languageIdentifier.rank(match.analyzed).first?.variant.language ?? defaultLanguage }
+
+        var reply = respond(to: text, match: match, session: &session)
+        reply.id = request.id
+        reply.session = request.session
+        reply.city = session.city
+        let elapsed = ContinuousClock.now - started
+        reply.diagnostics = Diagnostics(
+            match: match, detectedLanguage: detected,
+            microseconds: Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+        return reply
+    }
+
+    // MARK: Dialogue policy
+
+    private func respond(to text: String, match: MatchResult, session: inout Session) -> ChatReply {
+        if let pending = session.pending {
+            session.pending = nil
+            if let reply = resolve(pending, text: text, match: match, session: &session) { return reply }
+        }
+        let mentionedCity = mentions.city(in: match.analyzed)
+        switch match.decision {
+        case .answer(let intentID):
+            return answer(intentID, match: match, mentionedCity: mentionedCity, session: &session)
+        case .clarify(let intentIDs):
+            // A named city with a short message is a follow-up ("and in Vaasa?").
+            if let city = mentionedCity, let reply = cityFollowUp(city, session: &session, match: match) { return reply }
+            session.pending = .clarification(intentIDs)
+            let locale = locale(session.language)
+            let options = intentIDs.enumerated().map { index, id in
+                ReplyOption(number: index + 1, label: title(of: id, in: locale.code), value: id)
+            }
+            return ChatReply(
+                language: locale.code, intent: nil, confidence: match.confidence,
+                answer: locale.string(.clarify) + "\n" + numbered(options) + "\n" + locale.string(.clarifyHint),
+                kind: .clarify, options: options, sources: [], links: [])
+        case .fallback:
+            if let city = mentionedCity, let reply = cityFollowUp(city, session: &session, match: match) { return reply }
+            if let language = mentions.language(in: match.analyzed), match.analyzed.keys.count <= 3 {
+                return switchLanguage(to: language, session: &session, confidence: match.confidence)
+            }
+            let locale = locale(session.language)
+            return ChatReply(
+                language: locale.code, intent: nil, confidence: match.confidence, answer: locale.string(.fallback),
+                kind: .fallback, options: [], sources: [], links: [])
+        }
+    }
+
+    /// Takes the resident's answer to a question the last reply asked; nil when the message
+    /// is not an answer to it (then it is handled as a new question).
+    private func resolve(_ pending: PendingQuestion, text: String, match: MatchResult, session: inout Session) -> ChatReply? {
+        let number = OptionNumber.parse(text)
+        switch pending {
+        case .clarification(let intentIDs):
+            if let number, intentIDs.indices.contains(number - 1) {
+                return answer(intentIDs[number - 1], match: match, mentionedCity: nil, session: &session, confidence: 1)
+            }
+            // The option's own words ("the courses one") pick it when they point at one option.
+            if let chosen = match.ranked.first(where: { intentIDs.contains($0.intentID) }),
+               match.ranked.first?.intentID == chosen.intentID
+            {
+                return answer(chosen.intentID, match: match, mentionedCity: nil, session: &session)
+            }
+            return nil
+        case .city(let intentID):
+            let city: City? = number.flatMap { City.all.indices.contains($0 - 1) ? City.all[$0 - 1] : nil }
+                ?? mentions.city(in: match.analyzed)
+            guard let city else { return nil }
+            session.city = city
+            return answer(intentID, match: match, mentionedCity: nil, session: &session, confidence: 1)
+        case .language(let languages):
+            let language = number.flatMap { languages.indices.contains($0 - 1) ? languages[$0 - 1] : nil }
+                ?? mentions.language(in: match.analyzed)
+            guard let language else { return nil }
+            return switchLanguage(to: language, session: &session, confidence: 1)
+        }
+    }
+
+    private func answer(
+        _ intentID: String, match: MatchResult, mentionedCity: City?, session: inout Session, confidence: Double? = nil
+    ) -> ChatReply {
+        let confidence = confidence ?? match.confidence
+        switch intentID {
+        case DialogueAction.changeLanguage:
+            guard let language = mentions.language(in: match.analyzed) else { return askLanguage(session: &session) }
+            return switchLanguage(to: language, session: &session, confidence: confidence)
+        case DialogueAction.setCity:
+            guard let city = mentionedCity else { return askCity(for: nil, session: &session, confidence: confidence) }
+            if let reply = cityFollowUp(city, session: &session, match: match) { return reply }
+            session.city = city
+            let locale = locale(session.language)
+            return ChatReply(
+                language: locale.code, intent: intentID, confidence: confidence,
+                answer: locale.string(.citySet, ["city": locale.cityName(city)]), kind: .notice, options: [], sources: [], links: [])
+        default:
+            break
+        }
+        guard let intent = knowledge.intent(intentID) else {
+            let locale = locale(session.language)
+            return ChatReply(language: locale.code, intent: nil, confidence: 0, answer: locale.string(.fallback),
+                             kind: .fallback, options: [], sources: [], links: [])
+        }
+        if let mentionedCity, intent.dependsOnCity { session.city = mentionedCity }
+        let (language, answerText) = answerText(of: intent, in: session.language)
+        guard let text = answerText.text(for: session.city) else {
+            return askCity(for: intent.id, session: &session, confidence: confidence)
+        }
+        session.lastIntent = intent.id
+        var body = text
+        if intent.id == DialogueAction.help {
+            let locale = locale(language)
+            body += "\n" + topicList(locale)
+        }
+        return ChatReply(
+            language: language, intent: intent.id, confidence: confidence, answer: body, kind: .answer,
+            options: [], sources: intent.sources, links: intent.links)
+    }
+
+    /// "And in Vaasa?": the last city-dependent answer again, for the newly named city.
+    private func cityFollowUp(_ city: City, session: inout Session, match: MatchResult) -> ChatReply? {
+        guard let last = session.lastIntent, let intent = knowledge.intent(last), intent.dependsOnCity,
+              match.analyzed.keys.count <= 5
+        else { return nil }
+        session.city = city
+        return answer(last, match: match, mentionedCity: city, session: &session, confidence: 1)
+    }
+
+    private func askCity(for intentID: String?, session: inout Session, confidence: Double) -> ChatReply {
+        if let intentID { session.pending = .city(intentID: intentID) }
+        let locale = locale(session.language)
+        let options = City.all.enumerated().map { ReplyOption(number: $0 + 1, label: locale.cityName($1), value: $1.rawValue) }
+        return ChatReply(
+            language: locale.code, intent: intentID, confidence: confidence,
+            answer: locale.string(.cityQuestion) + "\n" + numbered(options), kind: .city, options: options,
+            sources: [], links: [])
+    }
+
+    private func askLanguage(session: inout Session) -> ChatReply {
+        let languages = knowledge.languages
+        session.pending = .language(languages)
+        let locale = locale(session.language)
+        let options = languages.enumerated().map { ReplyOption(number: $0 + 1, label: knowledge.locales[$1]?.name ?? $1.rawValue, value: $1.rawValue) }
+        return ChatReply(
+            language: locale.code, intent: DialogueAction.changeLanguage, confidence: 1,
+            answer: numbered(options), kind: .clarify, options: options, sources: [], links: [])
+    }
+
+    /// Switches the session language for good and says so in the new language.
+    public func switchLanguage(to language: LanguageCode, session: inout Session, confidence: Double) -> ChatReply {
+        session.language = language
+        session.languageIsExplicit = true
+        let locale = locale(language)
+        return ChatReply(
+            language: locale.code, intent: DialogueAction.changeLanguage, confidence: confidence,
+            answer: locale.string(.languageSet), kind: .language, options: [], sources: [], links: [])
+    }
+
+    /// The answer in the session language, else English, else Finnish, else any.
+    private func answerText(of intent: Intent, in language: LanguageCode?) -> (LanguageCode, AnswerText) {
+        for candidate in [language, "en", "fi"].compactMap({ $0 }) {
+            if let text = intent.answers[candidate] { return (candidate, text) }
+        }
+        // Validation guarantees every intent with answers has them in every locale language.
+        let first = intent.answers.sorted { $0.key < $1.key }.first
+        return (first?.key ?? defaultLanguage, first?.value ?? .everyCity(""))
+    }
+
+    private func title(of intentID: String, in language: LanguageCode) -> String {
+        let intent = knowledge.intent(intentID)
+        return intent?.titles[language] ?? intent?.titles["en"] ?? intentID
+    }
+
+    private func topicList(_ locale: LocaleStrings) -> String {
+        let topics = knowledge.intents.map(\.topic).filter { $0 != "dialogue" }
+        var seen = Set<String>()
+        return topics.filter { seen.insert($0).inserted }.map { "• " + (locale.topics[$0] ?? $0) }.joined(separator: "\n")
+    }
+
+    private func numbered(_ options: [ReplyOption]) -> String {
+        options.map { "\($0.number). \($0.label)" }.joined(separator: "\n")
+    }
+}
+
+/// Reads "1", " 2.", "٢" or "۲" as an option number.
+enum OptionNumber {
+    static func parse(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: CharacterSet.whitespaces.union(.punctuationCharacters))
+        guard trimmed.count == 1, let digit = trimmed.first?.wholeNumberValue, digit > 0 else { return nil }
+        return digit
+    }
+}

@@ -1,0 +1,53 @@
+public import OpastinKnowledge
+public import OpastinText
+
+/// Finds names of cities and languages in a message ("Vaasassa", "по-английски"), from the
+/// aliases in `Knowledge/set-city.yaml` and `Locales/*.yaml`, compared as Latin keys.
+public struct MentionFinder: Sendable {
+    private let cityKeys: [(key: String, city: City)]
+    private let languageKeys: [(key: String, language: LanguageCode)]
+
+    public init(knowledge: KnowledgeBase, analyzer: Analyzer) {
+        var cities: [(String, City)] = []
+        for intent in knowledge.intents {
+            for (city, aliases) in intent.cityAliases {
+                for alias in aliases + [city.rawValue] {
+                    for key in analyzer.analyze(alias).keys where key.count >= 3 { cities.append((key, city)) }
+                }
+            }
+        }
+        for locale in knowledge.locales.values {
+            for (city, name) in locale.cities {
+                for key in analyzer.analyze(name).keys where key.count >= 3 { cities.append((key, city)) }
+            }
+        }
+        var languages: [(String, LanguageCode)] = []
+        for locale in knowledge.locales.values {
+            for alias in locale.aliases + [locale.name, locale.englishName] {
+                let keys = analyzer.analyze(alias).keys
+                // Multi-word aliases ("på svenska") are matched by their longest word.
+                if let key = keys.max(by: { $0.count < $1.count }), key.count >= 3 { languages.append((key, locale.code)) }
+            }
+        }
+        cityKeys = cities.sorted { $0.0.count > $1.0.count }
+        languageKeys = languages.sorted { $0.0.count > $1.0.count }
+    }
+
+    /// The city a message names, if exactly one.
+    public func city(in analyzed: AnalyzedText) -> City? {
+        let found = Set(analyzed.keys.compactMap { word in cityKeys.first { matches(word, $0.key) }?.city })
+        return found.count == 1 ? found.first : nil
+    }
+
+    /// The language a message names, if exactly one.
+    public func language(in analyzed: AnalyzedText) -> LanguageCode? {
+        let found = Set(analyzed.keys.compactMap { word in languageKeys.first { matches(word, $0.key) }?.language })
+        return found.count == 1 ? found.first : nil
+    }
+
+    /// A word names an alias when equal, or an inflected form of it (Finnish "vaasassa",
+    /// Russian "хельсинки"): the alias is a prefix and at most four letters follow.
+    private func matches(_ word: String, _ alias: String) -> Bool {
+        word == alias || (alias.count >= 4 && word.hasPrefix(alias) && word.count - alias.count <= 4)
+    }
+}

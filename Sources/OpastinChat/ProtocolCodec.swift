@@ -1,0 +1,165 @@
+internal import Foundation
+internal import OpastinKnowledge
+internal import OpastinMatch
+internal import OpastinText
+
+/// A protocol error: a line that is not a usable request, with a stable code.
+public struct ProtocolError: Error, Equatable, Sendable {
+    public let code: String
+    public let message: String
+    /// The request's id, when it could be read.
+    public let id: JSONValue?
+
+    public init(code: String, message: String, id: JSONValue? = nil) {
+        self.code = code
+        self.message = message
+        self.id = id
+    }
+
+    public static func lineTooLong(limit: Int) -> ProtocolError {
+        ProtocolError(code: "line_too_long", message: "the line is longer than \(limit) bytes; it was discarded")
+    }
+}
+
+/// The line-delimited JSON protocol (docs/protocol.md): decodes request lines and encodes
+/// replies and errors. Shared by `chat --json` and the socket server.
+public enum ProtocolCodec {
+    /// Decodes one line (without its newline) into a request.
+    public static func decode(_ line: [UInt8]) -> Result<ChatRequest, ProtocolError> {
+        guard let text = String(validating: line, as: UTF8.self) else {
+            return .failure(ProtocolError(code: "invalid_utf8", message: "the line is not valid UTF-8"))
+        }
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            return .failure(ProtocolError(code: "empty_line", message: "the line is empty; send one JSON object per line"))
+        }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(line))
+        } catch {
+            return .failure(ProtocolError(code: "invalid_json", message: "the line is not valid JSON"))
+        }
+        guard case .object(let fields) = value else {
+            return .failure(ProtocolError(code: "not_an_object", message: "the line must be a JSON object"))
+        }
+        let id = fields["id"]
+        guard let textValue = fields["text"], textValue != .null else {
+            return .failure(ProtocolError(code: "missing_text", message: "the request has no `text`", id: id))
+        }
+        guard case .string(let message) = textValue else {
+            return .failure(ProtocolError(code: "invalid_text", message: "`text` must be a string", id: id))
+        }
+        var request = ChatRequest(id: id, text: message)
+        for (field, keyPath) in [("session", \ChatRequest.session), ("lang", \.language), ("city", \.city)] {
+            guard let fieldValue = fields[field], fieldValue != .null else { continue }
+            guard case .string(let string) = fieldValue else {
+                return .failure(ProtocolError(code: "invalid_\(field)", message: "`\(field)` must be a string", id: id))
+            }
+            request[keyPath: keyPath] = string
+        }
+        return .success(request)
+    }
+
+    /// Encodes a reply as one JSON line (without the newline).
+    public static func encode(_ reply: ChatReply, includeDiagnostics: Bool = false) -> String {
+        var members: [(String, JSONValue)] = [
+            ("id", reply.id ?? .null),
+            ("session", reply.session.map { .string($0) } ?? .null),
+            ("lang", .string(reply.language.rawValue)),
+            ("intent", reply.intent.map { .string($0) } ?? .null),
+            ("confidence", .number(reply.confidence)),
+            ("kind", .string(reply.kind.rawValue)),
+            ("answer", .string(reply.answer)),
+        ]
+        if !reply.options.isEmpty {
+            members.append(("options", .array(reply.options.map {
+                .object(["number": .integer($0.number), "label": .string($0.label), "value": .string($0.value)])
+            })))
+        }
+        members.append(("sources", .array(reply.sources.map {
+            .object(["seed": .string($0.seed), "where": .string($0.location), "says": .string($0.says)])
+        })))
+        members.append(("links", .array(reply.links.map { .string($0) })))
+        members.append(("city", reply.city.map { .string($0.rawValue) } ?? .null))
+        if includeDiagnostics, let diagnostics = reply.diagnostics {
+            members.append(("staff", diagnostics.json))
+        }
+        var writer = JSONWriter()
+        writer.writeObject(members)
+        return writer.output
+    }
+
+    /// Encodes an error as one JSON line.
+    public static func encode(_ error: ProtocolError) -> String {
+        var writer = JSONWriter()
+        var members: [(String, JSONValue)] = []
+        if let id = error.id { members.append(("id", id)) }
+        members.append(("error", .object(["code": .string(error.code), "message": .string(error.message)])))
+        writer.writeObject(members)
+        return writer.output
+    }
+}
+
+extension Diagnostics {
+    /// The staff view as JSON.
+    var json: JSONValue {
+        .object([
+            "detected_lang": detectedLanguage.map { .string($0.language.rawValue) } ?? .null,
+            "script": .string(match.analyzed.script.code),
+            "normalized": .string(match.analyzed.normalized),
+            "latin_key": .string(match.analyzed.latinKey),
+            "alternatives": .array(match.ranked.prefix(3).map {
+                .object(["intent": .string($0.intentID), "score": .number(($0.score * 1000).rounded() / 1000)])
+            }),
+            "microseconds": .number(microseconds.rounded()),
+        ])
+    }
+}
+
+/// Handles protocol lines for one stream of requests (a connection, or stdin), keeping the
+/// sessions they name. Requests without a `session` share the stream's own session.
+public struct LineConversation: Sendable {
+    public let engine: ChatEngine
+    public var includeDiagnostics = false
+    private var sessions: [String: Session] = [:]
+    private var streamSession = Session()
+    /// Most named sessions one stream may keep; the oldest is dropped beyond it.
+    public var maximumSessions = 1_000
+    private var sessionOrder: [String] = []
+
+    public init(engine: ChatEngine) { self.engine = engine }
+
+    /// One request line in, one reply line out (without newline).
+    public mutating func handle(line: [UInt8]) -> String {
+        switch ProtocolCodec.decode(line) {
+        case .failure(let error):
+            return ProtocolCodec.encode(error)
+        case .success(let request):
+            return handle(request)
+        }
+    }
+
+    /// Answers a decoded request in its session.
+    public mutating func handle(_ request: ChatRequest) -> String {
+        var session = request.session.flatMap { sessions[$0] } ?? (request.session == nil ? streamSession : Session())
+        do {
+            let reply = try engine.reply(to: request, in: &session)
+            store(session, for: request.session)
+            return ProtocolCodec.encode(reply, includeDiagnostics: includeDiagnostics)
+        } catch {
+            return ProtocolCodec.encode(ProtocolError(code: error.code, message: error.message, id: request.id))
+        }
+    }
+
+    private mutating func store(_ session: Session, for name: String?) {
+        guard let name else {
+            streamSession = session
+            return
+        }
+        if sessions.updateValue(session, forKey: name) == nil {
+            sessionOrder.append(name)
+            if sessionOrder.count > maximumSessions {
+                sessions[sessionOrder.removeFirst()] = nil
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+internal import Foundation
+internal import OpastinKnowledge
+internal import OpastinMatch
+public import OpastinText
+import Synchronization
+
+/// The kiosk REPL: reads lines from stdin, answers on stdout. Prompt and banners appear
+/// only on a terminal, so piped output stays one reply per message.
+public final class TerminalChat: Sendable {
+    private let engine: ChatEngine
+    private let staff: Bool
+    private let interactive: Bool
+    private let idleReset: Duration?
+    private let state: Mutex<(session: Session, lastInput: ContinuousClock.Instant, hasConversation: Bool)>
+
+    public init(engine: ChatEngine, staff: Bool, language: LanguageCode?, idleReset: Duration?) {
+        self.engine = engine
+        self.staff = staff
+        self.interactive = isatty(STDIN_FILENO) == 1
+        self.idleReset = idleReset
+        var session = Session(language: language)
+        session.languageIsExplicit = language != nil
+        state = Mutex((session, .now, false))
+    }
+
+    /// Runs until end of input or `/quit`.
+    public func run() {
+        if interactive {
+            write(banner())
+            startIdleWatch()
+        }
+        while true {
+            if interactive { write("> ", newline: false) }
+            guard let line = readLine(strippingNewline: true) else { break }
+            state.withLock { $0.lastInput = .now }
+            let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if text.isEmpty { continue }
+            if text.hasPrefix("/") {
+                if !command(text) { break }
+                continue
+            }
+            write(answer(text))
+        }
+    }
+
+    // MARK: Commands
+
+    /// Runs a slash command; false means quit.
+    private func command(_ text: String) -> Bool {
+        let parts = text.split(separator: " ", maxSplits: 1).map(String.init)
+        let locale = currentLocale()
+        switch parts[0].lowercased() {
+        case "/quit", "/exit":
+            write(locale.string(.goodbye))
+            return false
+        case "/reset":
+            reset()
+            write(currentLocale().string(.resetDone))
+        case "/help":
+            write(locale.string(.kioskHelp))
+        case "/lang":
+            guard parts.count == 2 else {
+                write(languageMenu())
+                return true
+            }
+            let code = LanguageCode(parts[1].trimmingCharacters(in: .whitespaces).lowercased())
+            guard engine.knowledge.locales[code] != nil else {
+                write(locale.string(.errorUnknownLanguage, ["code": code.rawValue, "available": engine.knowledge.languages.map(\.rawValue).joined(separator: ", ")]))
+                return true
+            }
+            let reply = state.withLock { engine.switchLanguage(to: code, session: &$0.session, confidence: 1) }
+            write(reply.answer)
+        default:
+            write(locale.string(.errorUnknownCommand, ["command": parts[0]]))
+        }
+        return true
+    }
+
+    private func answer(_ text: String) -> String {
+        let result: Result<ChatReply, ChatError> = state.withLock { state in
+            state.hasConversation = true
+            do throws(ChatError) {
+                return .success(try engine.reply(to: ChatRequest(text: text), in: &state.session))
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch result {
+        case .success(let reply): return render(reply)
+        case .failure(let error):
+            let locale = currentLocale()
+            switch error {
+            case .emptyText: return locale.string(.errorEmpty)
+            case .textTooLong: return locale.string(.errorTooLong)
+            default: return error.message
+            }
+        }
+    }
+
+    // MARK: Rendering
+
+    private func render(_ reply: ChatReply) -> String {
+        let locale = engine.locale(reply.language)
+        var lines = [reply.answer]
+        if !reply.links.isEmpty { lines.append(locale.string(.linksLabel) + ": " + reply.links.joined(separator: "  ")) }
+        if !reply.sources.isEmpty {
+            lines.append(locale.string(.sourcesLabel) + ": " + reply.sources.map { "\($0.seed) \($0.location)" }.joined(separator: "; "))
+        }
+        if staff, let diagnostics = reply.diagnostics { lines.append(staffView(reply, diagnostics)) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private func staffView(_ reply: ChatReply, _ diagnostics: Diagnostics) -> String {
+        let alternatives = diagnostics.match.ranked.prefix(3)
+            .map { "\($0.intentID) \(String(format: "%.3f", $0.score))" }.joined(separator: ", ")
+        let detected = diagnostics.detectedLanguage.map { "\($0.language)-\($0.script) \(String(format: "%.2f", $0.confidence))" } ?? "undetermined"
+        return """
+            ── staff ── intent: \(reply.intent ?? "null")  kind: \(reply.kind.rawValue)  confidence: \(String(format: "%.2f", reply.confidence))
+               alternatives: \(alternatives.isEmpty ? "none" : alternatives)
+               language: \(reply.language) (detected \(detected)), script \(diagnostics.match.analyzed.script)
+               normalized: \(diagnostics.match.analyzed.normalized)
+               latin key: \(diagnostics.match.analyzed.latinKey)
+               sources: \(reply.sources.map { "\($0.seed) \($0.location)" }.joined(separator: "; "))
+               time: \(String(format: "%.0f", diagnostics.microseconds)) µs
+            """
+    }
+
+    private func banner() -> String {
+        let locale = currentLocale()
+        return locale.string(.greeting) + "\n" + languageMenu() + "\n" + locale.string(.kioskHelp) + "\n"
+    }
+
+    private func languageMenu() -> String {
+        engine.knowledge.languages.map { "/lang \($0)  \(engine.knowledge.locales[$0]?.name ?? $0.rawValue)" }.joined(separator: "\n")
+    }
+
+    private func currentLocale() -> LocaleStrings {
+        engine.locale(state.withLock { $0.session.language })
+    }
+
+    private func reset() {
+        state.withLock { state in
+            let explicit = state.session.languageIsExplicit ? state.session.language : nil
+            state.session = Session(language: explicit)
+            state.session.languageIsExplicit = explicit != nil
+            state.hasConversation = false
+        }
+    }
+
+    /// After a quiet spell the screen is cleared and the conversation forgotten, so the
+    /// next resident at the kiosk does not see the previous one.
+    private func startIdleWatch() {
+        guard let idleReset else { return }
+        Thread.detachNewThread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 1)
+                let expired = state.withLock { state -> Bool in
+                    guard state.hasConversation, ContinuousClock.now - state.lastInput > idleReset else { return false }
+                    state.session = Session()
+                    state.hasConversation = false
+                    return true
+                }
+                if expired { write("\u{1B}[2J\u{1B}[H" + banner() + "> ", newline: false) }
+            }
+        }
+    }
+
+    private func write(_ text: String, newline: Bool = true) {
+        FileHandle.standardOutput.write(Data((newline ? text + "\n" : text).utf8))
+    }
+}

@@ -1,0 +1,32 @@
+internal import OpastinText
+
+/// Rules that span files: an example in two intents, missing required intents.
+struct CrossFileRules {
+    let policy: ContentPolicy
+
+    func check(intents: [Intent], locales: [LanguageCode: LocaleStrings]) -> [KnowledgeProblem] {
+        var problems: [KnowledgeProblem] = []
+        var owner: [String: String] = [:]
+        for intent in intents.sorted(by: { $0.id < $1.id }) {
+            for (language, examples) in intent.examples.sorted(by: { $0.key < $1.key }) {
+                for example in examples {
+                    let key = ExampleKey.make(example) + "|" + language.rawValue
+                    if let other = owner[key], other != intent.id {
+                        problems.append(KnowledgeProblem(
+                            file: "Knowledge/\(intent.id).yaml", line: nil,
+                            "the \(language) example \"\(example)\" is also an example of `\(other)`"))
+                    } else {
+                        owner[key] = intent.id
+                    }
+                }
+            }
+        }
+        let ids = Set(intents.map(\.id))
+        if !intents.isEmpty {
+            for required in [DialogueAction.changeLanguage, DialogueAction.setCity, DialogueAction.help] where !ids.contains(required) {
+                problems.append(KnowledgeProblem(file: "Knowledge", line: nil, "the dialogue intent `\(required)` is missing"))
+            }
+        }
+        return problems
+    }
+}

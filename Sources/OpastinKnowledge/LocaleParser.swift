@@ -1,0 +1,55 @@
+internal import Foundation
+internal import OpastinText
+internal import Yams
+
+/// Reads one `Locales/<code>.yaml`.
+struct LocaleParser {
+    let file: YAMLFile
+
+    func parse(expectedCode: String) -> LocaleStrings? {
+        guard let root = file.root, file.mapping(root, "the locale") != nil else { return nil }
+        guard let code = file.string(root, "code") else { return nil }
+        if code != expectedCode { file.error(root["code"], "code `\(code)` does not match the file name `\(expectedCode).yaml`") }
+        let name = file.string(root, "name") ?? code
+        let englishName = file.string(root, "english_name") ?? code
+        let script = file.string(root, "script") ?? "Latn"
+        let direction = file.string(root, "direction") ?? "ltr"
+        if direction != "ltr" && direction != "rtl" { file.error(root["direction"], "direction must be `ltr` or `rtl`") }
+        let romanization = root["romanization"]?.scalar.flatMap { $0.string == "null" || $0.string.isEmpty ? nil : $0.string }
+        if let romanization, (try? Transliterator(romanization)) == nil {
+            file.error(root["romanization"], "ICU has no transform `\(romanization)`")
+        }
+
+        var strings: [String: String] = [:]
+        for entry in file.entries(root["strings"], "strings") {
+            if let text = entry.value.scalar?.string, !text.isEmpty {
+                strings[entry.key] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                file.error(entry.value, "strings.\(entry.key) must be a non-empty text")
+            }
+        }
+        if root["strings"] == nil { file.error(root, "missing `strings`") }
+        for key in UIString.allCases {
+            guard let text = strings[key.rawValue] else {
+                file.error(root["strings"] ?? root, "missing UI string `\(key.rawValue)`")
+                continue
+            }
+            for placeholder in key.placeholders where !text.contains("{\(placeholder)}") {
+                file.error(root["strings"]?[key.rawValue], "UI string `\(key.rawValue)` must contain `{\(placeholder)}`")
+            }
+        }
+        var topics: [String: String] = [:]
+        for entry in file.entries(root["topics"], "topics") { topics[entry.key] = entry.value.scalar?.string }
+        if root["topics"] == nil { file.error(root, "missing `topics`") }
+        var cities: [City: String] = [:]
+        for entry in file.entries(root["cities"], "cities") { cities[City(entry.key)] = entry.value.scalar?.string }
+        for city in City.all where cities[city] == nil { file.error(root["cities"] ?? root, "missing the name of the city `\(city)`") }
+
+        return LocaleStrings(
+            code: LanguageCode(code), name: name, englishName: englishName, script: Script(script),
+            isRightToLeft: direction == "rtl", romanization: romanization,
+            aliases: file.strings(root["aliases"], "aliases").map { $0.text.lowercased() },
+            suffixes: file.strings(root["suffixes"], "suffixes").map(\.text),
+            strings: strings, topics: topics, cities: cities)
+    }
+}

@@ -1,0 +1,52 @@
+internal import CICU
+
+/// A writing system, by its ISO 15924 code ("Latn", "Cyrl", "Arab", "Hani").
+public struct Script: Hashable, Sendable, CustomStringConvertible {
+    /// The ISO 15924 short name.
+    public let code: String
+
+    public init(_ code: String) { self.code = code }
+
+    public static let latin = Script("Latn")
+    public static let cyrillic = Script("Cyrl")
+    public static let arabic = Script("Arab")
+    public static let han = Script("Hani")
+    /// No letters at all (digits, punctuation, emoji).
+    public static let unknown = Script("Zyyy")
+
+    public var description: String { code }
+
+    /// The script most of a text's letters are written in.
+    public static func dominant(in text: String) -> Script {
+        var counts: [Int32: Int] = [:]
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                if (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) { counts[latinCode, default: 0] += 1 }
+                continue
+            }
+            let script = cicu_script(value)
+            // 0 = Common, 1 = Inherited: punctuation, digits, combining marks.
+            if script > 1 { counts[script, default: 0] += 1 }
+        }
+        guard let best = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else {
+            return .unknown
+        }
+        return Script(name(of: best.key))
+    }
+
+    private static let latinCode: Int32 = 25  // USCRIPT_LATIN
+
+    private static func name(of script: Int32) -> String {
+        var buffer = [CChar](repeating: 0, count: 16)
+        cicu_script_name(script, &buffer, 16)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// The ICU library's version, for staff diagnostics.
+public func icuVersion() -> String {
+    var buffer = [CChar](repeating: 0, count: 32)
+    cicu_version(&buffer, 32)
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Opastin: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Opastin: a multilingual service-guidance chat for residents who moved to Finland.",
+        subcommands: [Chat.self, Check.self, Examples.self, Evaluate.self],
+        defaultSubcommand: Chat.self)
+}
+
+/// The folder with Knowledge/ and Locales/, shared by every subcommand.
+struct KnowledgeOptions: ParsableArguments {
+    @Option(name: .customLong("root"), help: "Folder holding Knowledge/ and Locales/ (default: the working directory, or the project folder of the binary).")
+    var root: String?
+}

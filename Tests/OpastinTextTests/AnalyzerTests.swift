@@ -1,0 +1,106 @@
+import OpastinText
+import Testing
+
+@Suite struct AnalyzerTests {
+    static let analyzer = try! Analyzer()
+
+    private func key(_ text: String) -> String { Self.analyzer.analyze(text).latinKey }
+
+    @Test(arguments: [
+        ("päiväkoti", "paivakoti"),
+        ("bostadsrådgivning", "bostadsradgivning"),
+        ("Kielikurssille", "kielikurssille"),
+        ("ＰＡＩＶＡＫＯＴＩ", "paivakoti"),
+        ("pa\u{0308}iva\u{0308}koti", "paivakoti"),  // combining diaeresis
+        ("päivä\u{200B}koti", "päiväkoti"),  // zero-width space inside the word
+    ])
+    func latinWithAndWithoutDiacriticsMeet(written: String, typed: String) {
+        #expect(key(written) == key(typed))
+    }
+
+    @Test func cyrillicMeetsRussianTypedInLatinLetters() {
+        #expect(key("курсы финского языка") == key("kursy finskogo yazyka"))
+        #expect(key("финский") == key("finskij"))
+        #expect(key("хочу") == key("hochu"))
+    }
+
+    @Test func arabicIsTransliteratedAndHarakatIgnored() {
+        let plain = Self.analyzer.analyze("مدرسة")
+        #expect(plain.script == .arabic)
+        #expect(!plain.latinKey.isEmpty)
+        #expect(key("مَدْرَسَة") == plain.latinKey)
+        #expect(key("أين") == key("اين"))  // hamza seat
+    }
+
+    @Test func persianZeroWidthNonJoinerDoesNotSplitOrChangeTheWord() {
+        let withZWNJ = Self.analyzer.analyze("می\u{200C}خواهم")
+        let without = Self.analyzer.analyze("میخواهم")
+        #expect(withZWNJ.keys == without.keys)
+        #expect(withZWNJ.keys.count == 1)
+    }
+
+    @Test func chineseIsSegmentedIntoWords() {
+        let analyzed = Self.analyzer.analyze("我想学芬兰语")
+        #expect(analyzed.script == .han)
+        #expect(analyzed.words.count >= 3)
+        #expect(analyzed.keys.allSatisfy { $0.allSatisfy(\.isASCII) })
+    }
+
+    @Test func ligaturesAndFullWidthAreFolded() {
+        #expect(key("ﬁnnish ﬂat") == "finish flat")
+        #expect(key("Ｈｅｌｓｉｎｋｉ") == key("helsinki"))
+    }
+
+    @Test func emojiAndBidiControlsLeaveOnlyWords() {
+        let analyzed = Self.analyzer.analyze("\u{202E}hello 👋🏽 \u{2067}مرحبا\u{2069}")
+        #expect(analyzed.words.count == 2)
+        #expect(!analyzed.normalized.contains("\u{202E}"))
+        #expect(Self.analyzer.analyze("👍🎉").keys.isEmpty)
+    }
+
+    @Test func controlCharactersAndNulAreReplaced() {
+        let analyzed = Self.analyzer.analyze("suomi\u{0000}kurssi\u{0007}")
+        #expect(analyzed.keys == ["suomi", "kursi"])
+    }
+
+    @Test func veryLongInputIsAnalysedWithoutTrouble() {
+        let long = String(repeating: "kurssi ", count: 15_000)
+        #expect(Self.analyzer.analyze(long).keys.count == 15_000)
+    }
+
+    @Test(arguments: [("Latn", "hello"), ("Cyrl", "привет"), ("Arab", "مرحبا"), ("Hani", "你好"), ("Zyyy", "123 !")])
+    func dominantScriptIsFound(script: String, text: String) {
+        #expect(Script.dominant(in: text).code == script)
+    }
+}
+
+@Suite struct RomanizationFoldingTests {
+    @Test(arguments: [("finskiy", "finskij"), ("kharkov", "harkov"), ("zapisatsya", "zapisat'sya"), ("tuulkki", "tulki")])
+    func variantsFoldTogether(first: String, second: String) {
+        #expect(RomanizationFolding.fold(first) == RomanizationFolding.fold(second))
+    }
+
+    @Test func arabiziDigitsStandForLettersOnlyInsideWords() {
+        #expect(RomanizationFolding.fold("7ayat") == "haiat")
+        #expect(RomanizationFolding.fold("2024") == "2024")
+    }
+}
+
+@Suite struct TransliteratorTests {
+    @Test func unknownTransformIsATypedError() {
+        #expect(throws: TextError.self) { try Transliterator("Klingon-Latin") }
+    }
+
+    @Test func customRulesWork() throws {
+        let rules = try Transliterator("a > b;", rules: true)
+        #expect(rules.transliterate("banana") == "bbnbnb")
+    }
+
+    @Test func concurrentUseIsSafe() async throws {
+        let transliterator = try Transliterator("Any-Latin; Latin-ASCII")
+        await withTaskGroup(of: String.self) { group in
+            for _ in 0..<32 { group.addTask { transliterator.transliterate("привет мир") } }
+            for await result in group { #expect(result == "privet mir") }
+        }
+    }
+}
