@@ -33,6 +33,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "opastin-bench",
+            dependencies: ["OpastinChat", "OpastinKnowledge", "OpastinMatch", "OpastinText"]
+        ),
         .testTarget(name: "CICUTests", dependencies: ["CICU"]),
         .testTarget(name: "OpastinTextTests", dependencies: ["OpastinText"]),
         .testTarget(name: "OpastinKnowledgeTests", dependencies: ["OpastinKnowledge"]),

@@ -192,7 +192,9 @@ public struct ChatEngine: Sendable {
         let options = City.all.enumerated().map { ReplyOption(number: $0 + 1, label: locale.cityName($1), value: $1.rawValue) }
         return ChatReply(
             language: locale.code, intent: intentID, confidence: confidence,
-            answer: locale.string(.cityQuestion) + "\n" + numbered(options), kind: .city, options: options,
+            answer: [intentID.map { title(of: $0, in: locale.code) }, locale.string(.cityQuestion), numbered(options)]
+                .compactMap { $0 }.joined(separator: "\n"),
+            kind: .city, options: options,
             sources: [], links: [])
     }
 

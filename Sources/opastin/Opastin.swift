@@ -4,7 +4,7 @@ import ArgumentParser
 struct Opastin: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Opastin: a multilingual service-guidance chat for residents who moved to Finland.",
-        subcommands: [Chat.self, Check.self, Examples.self, Evaluate.self],
+        subcommands: [Chat.self, Check.self, Examples.self, Evaluate.self, Identify.self],
         defaultSubcommand: Chat.self)
 }
 

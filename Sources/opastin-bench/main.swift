@@ -1,0 +1,88 @@
+// Benchmarks the matcher in process on the bundled knowledge: start-up, time per message
+// (median and p99), how the cost grows with 10× synthetic examples, and resident memory.
+// Run: swift run -c release opastin-bench [evaluation.jsonl]
+import Foundation
+import OpastinChat
+import OpastinKnowledge
+import OpastinMatch
+import OpastinText
+
+let started = ContinuousClock.now
+let root = OpastinSetup.resolveRoot(nil)
+let engine = try OpastinSetup.buildEngine(root: root)
+var firstSession = Session()
+_ = try engine.reply(to: ChatRequest(text: "Miten pääsen suomen kielen kurssille?"), in: &firstSession)
+let startup = ContinuousClock.now - started
+
+func microseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+}
+
+func residentMegabytes() -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+    return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+}
+
+/// Messages to time: the evaluation file's if given, else every example.
+let evaluationPath = CommandLine.arguments.dropFirst().first ?? root.appendingPathComponent("Tests/Evaluation/evaluation.jsonl").path
+let evaluationMessages = (try? EvaluationReport.readCases(URL(fileURLWithPath: evaluationPath)).map(\.text)) ?? []
+let messages = evaluationMessages.isEmpty ? engine.knowledge.intents.flatMap { $0.examples.values.joined() } : evaluationMessages
+
+func percentiles(_ samples: [Double]) -> (median: Double, p99: Double) {
+    let sorted = samples.sorted()
+    return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.99))])
+}
+
+/// Times `work` once per message, `rounds` times over, after one warm-up round.
+@MainActor func time(rounds: Int, _ work: (String) -> Void) -> (median: Double, p99: Double) {
+    for message in messages { work(message) }
+    var samples: [Double] = []
+    samples.reserveCapacity(messages.count * rounds)
+    let clock = ContinuousClock()
+    for _ in 0..<rounds {
+        for message in messages {
+            let start = clock.now
+            work(message)
+            samples.append(microseconds(clock.now - start))
+        }
+    }
+    return percentiles(samples)
+}
+
+let matcher = engine.matcher
+let matchTime = time(rounds: 20) { _ = matcher.match($0) }
+let replyTime = time(rounds: 5) { message in
+    var session = Session()
+    _ = try? engine.reply(to: ChatRequest(text: message), in: &session)
+}
+
+// 10× the examples: each example nine more times with small, distinct edits (a dropped
+// letter, a swapped pair, a doubled letter…), so the index really holds ten times the features.
+var utterances: [(intent: String, text: String)] = []
+for intent in engine.knowledge.intents {
+    for text in intent.examples.values.joined() {
+        utterances.append((intent.id, text))
+        let characters = Array(text)
+        for variant in 1..<10 where characters.count > 3 {
+            var edited = characters
+            let position = (variant * 7 + characters.count) % (characters.count - 1)
+            switch variant % 3 {
+            case 0: edited.remove(at: position)
+            case 1: edited.swapAt(position, position + 1)
+            default: edited.insert(edited[position], at: position)
+            }
+            utterances.append((intent.id, String(edited) + " " + String(repeating: "x", count: variant)))
+        }
+    }
+}
+let bigIndex = IntentIndex(utterances: utterances, analyzer: matcher.analyzer)
+let bigMatcher = Matcher(index: bigIndex, analyzer: matcher.analyzer)
+let bigTime = time(rounds: 5) { _ = bigMatcher.match($0) }
+
+print("Opastin benchmark (\(messages.count) messages, \(matcher.index.exampleCount) examples, \(engine.knowledge.intents.count) intents)")
+print(String(format: "start-up to first answer (in process): %.0f ms", microseconds(startup) / 1000))
+print(String(format: "match, full knowledge:        median %6.1f µs   p99 %6.1f µs", matchTime.median, matchTime.p99))
+print(String(format: "reply (match + language + dialogue): median %6.1f µs   p99 %6.1f µs", replyTime.median, replyTime.p99))
+print(String(format: "match, 10× examples (%d):  median %6.1f µs   p99 %6.1f µs   ratio %.2f×", bigIndex.exampleCount, bigTime.median, bigTime.p99, bigTime.median / matchTime.median))
+print(String(format: "resident memory: %.1f MB", residentMegabytes()))
