@@ -2,7 +2,7 @@
 import PackageDescription
 
 // The module graph is the pipeline:
-// CICU → OpastinText → OpastinKnowledge → OpastinMatch → OpastinChat → opastin
+// CICU → OpastinText → OpastinKnowledge → OpastinMatch → OpastinChat → OpastinServer → opastin
 let package = Package(
     name: "Opastin",
     platforms: [.macOS(.v15)],
@@ -12,6 +12,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // ICU behind a small plain-C API; ICU headers appear only in its .c files.
@@ -26,10 +30,23 @@ let package = Package(
         ),
         .target(name: "OpastinMatch", dependencies: ["OpastinText", "OpastinKnowledge"]),
         .target(name: "OpastinChat", dependencies: ["OpastinText", "OpastinKnowledge", "OpastinMatch"]),
+        .target(
+            name: "OpastinServer",
+            dependencies: [
+                "OpastinChat", "OpastinKnowledge",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "opastin",
             dependencies: [
-                "OpastinChat", "OpastinKnowledge", "OpastinMatch", "OpastinText",
+                "OpastinChat", "OpastinKnowledge", "OpastinMatch", "OpastinText", "OpastinServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +59,7 @@ let package = Package(
         .testTarget(name: "OpastinKnowledgeTests", dependencies: ["OpastinKnowledge"]),
         .testTarget(name: "OpastinMatchTests", dependencies: ["OpastinMatch", "OpastinKnowledge", "OpastinText"]),
         .testTarget(name: "OpastinChatTests", dependencies: ["OpastinChat", "OpastinKnowledge", "OpastinMatch"]),
+        .testTarget(name: "OpastinServerTests", dependencies: ["OpastinServer", "OpastinChat"]),
         .testTarget(name: "OpastinEndToEndTests", dependencies: ["opastin"]),
     ]
 )

@@ -40,7 +40,7 @@ public struct ChatEngine: Sendable {
     /// Answers one message, updating the session.
     public func reply(to request: ChatRequest, in session: inout Session) throws(ChatError) -> ChatReply {
         let started = ContinuousClock.now
-        let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = request.text.trimmingWhitespace()
         guard !text.isEmpty else { throw .emptyText }
         guard text.count <= maximumTextLength else { throw .textTooLong(limit: maximumTextLength) }
         if let requested = request.language {

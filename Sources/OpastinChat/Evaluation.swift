@@ -31,7 +31,7 @@ public struct EvaluationReport: Sendable {
         let text = try String(contentsOf: url, encoding: .utf8)
         var cases: [EvaluationCase] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+            guard !String(line).trimmingWhitespace().isEmpty else { continue }
             guard case .success(let value) = Result(catching: { try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)) }),
                   case .object(let fields) = value, case .string(let message)? = fields["text"]
             else {

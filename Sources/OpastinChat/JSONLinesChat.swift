@@ -14,7 +14,7 @@ public struct JSONLinesChat: Sendable {
 
     /// Reads until end of input. Lines are read as raw bytes so invalid UTF-8 gets its own error.
     public func run() {
-        var conversation = LineConversation(engine: engine)
+        var conversation = LineConversation(engine: engine, sessions: SessionStore())
         conversation.includeDiagnostics = staff
         let reader = LineReader(fileDescriptor: STDIN_FILENO, maximumLineBytes: Self.maximumLineBytes)
         while let line = reader.next() {

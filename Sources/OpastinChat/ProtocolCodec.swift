@@ -29,7 +29,7 @@ public enum ProtocolCodec {
         guard let text = String(validating: line, as: UTF8.self) else {
             return .failure(ProtocolError(code: "invalid_utf8", message: "the line is not valid UTF-8"))
         }
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard !text.trimmingWhitespace().isEmpty else {
             return .failure(ProtocolError(code: "empty_line", message: "the line is empty; send one JSON object per line"))
         }
         let value: JSONValue
@@ -115,18 +115,18 @@ extension Diagnostics {
     }
 }
 
-/// Handles protocol lines for one stream of requests (a connection, or stdin), keeping the
-/// sessions they name. Requests without a `session` share the stream's own session.
+/// Handles protocol lines for one stream of requests (a connection, or stdin). Requests
+/// naming a `session` use the shared store; the others share the stream's own session.
 public struct LineConversation: Sendable {
     public let engine: ChatEngine
+    public let sessions: SessionStore
     public var includeDiagnostics = false
-    private var sessions: [String: Session] = [:]
     private var streamSession = Session()
-    /// Most named sessions one stream may keep; the oldest is dropped beyond it.
-    public var maximumSessions = 1_000
-    private var sessionOrder: [String] = []
 
-    public init(engine: ChatEngine) { self.engine = engine }
+    public init(engine: ChatEngine, sessions: SessionStore) {
+        self.engine = engine
+        self.sessions = sessions
+    }
 
     /// One request line in, one reply line out (without newline).
     public mutating func handle(line: [UInt8]) -> String {
@@ -140,26 +140,13 @@ public struct LineConversation: Sendable {
 
     /// Answers a decoded request in its session.
     public mutating func handle(_ request: ChatRequest) -> String {
-        var session = request.session.flatMap { sessions[$0] } ?? (request.session == nil ? streamSession : Session())
+        var session = request.session.map { sessions.session(named: $0) } ?? streamSession
         do {
             let reply = try engine.reply(to: request, in: &session)
-            store(session, for: request.session)
+            if let name = request.session { sessions.store(session, named: name) } else { streamSession = session }
             return ProtocolCodec.encode(reply, includeDiagnostics: includeDiagnostics)
         } catch {
             return ProtocolCodec.encode(ProtocolError(code: error.code, message: error.message, id: request.id))
-        }
-    }
-
-    private mutating func store(_ session: Session, for name: String?) {
-        guard let name else {
-            streamSession = session
-            return
-        }
-        if sessions.updateValue(session, forKey: name) == nil {
-            sessionOrder.append(name)
-            if sessionOrder.count > maximumSessions {
-                sessions[sessionOrder.removeFirst()] = nil
-            }
         }
     }
 }

@@ -33,7 +33,7 @@ public final class TerminalChat: Sendable {
             if interactive { write("> ", newline: false) }
             guard let line = readLine(strippingNewline: true) else { break }
             state.withLock { $0.lastInput = .now }
-            let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = line.trimmingWhitespace()
             if text.isEmpty { continue }
             if text.hasPrefix("/") {
                 if !command(text) { break }
@@ -63,7 +63,7 @@ public final class TerminalChat: Sendable {
                 write(languageMenu())
                 return true
             }
-            let code = LanguageCode(parts[1].trimmingCharacters(in: .whitespaces).lowercased())
+            let code = LanguageCode(parts[1].trimmingWhitespace().lowercased())
             guard engine.knowledge.locales[code] != nil else {
                 write(locale.string(.errorUnknownLanguage, ["code": code.rawValue, "available": engine.knowledge.languages.map(\.rawValue).joined(separator: ", ")]))
                 return true

@@ -93,7 +93,7 @@ struct IntentParser {
                 file.error(entry.value, "\(what).\(entry.key) must be a text")
                 continue
             }
-            texts[LanguageCode(entry.key)] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            texts[LanguageCode(entry.key)] = text.trimmingWhitespace()
         }
         return texts
     }
@@ -105,7 +105,7 @@ struct IntentParser {
             if !languages.contains(language) { file.error(entry.keyNode, "an answer in `\(language)`, which has no locale") }
             if let text = entry.value.scalar?.string {
                 checkLength(text, entry.value, language, isDialogue: isDialogue)
-                answers[language] = .everyCity(text.trimmingCharacters(in: .whitespacesAndNewlines))
+                answers[language] = .everyCity(text.trimmingWhitespace())
             } else if entry.value.mapping != nil {
                 var texts: [City: String] = [:]
                 for cityEntry in file.entries(entry.value, "answers.\(language)") {
@@ -119,7 +119,7 @@ struct IntentParser {
                         continue
                     }
                     checkLength(text, cityEntry.value, language, isDialogue: isDialogue)
-                    texts[city] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                    texts[city] = text.trimmingWhitespace()
                 }
                 for city in City.all where texts[city] == nil {
                     file.error(entry.value, "answers.\(language) is given per city but has no text for `\(city)`")
@@ -134,7 +134,7 @@ struct IntentParser {
 
     private func checkLength(_ text: String, _ node: Node, _ language: LanguageCode, isDialogue: Bool) {
         guard !isDialogue else { return }
-        let words = text.split(whereSeparator: { $0.isWhitespace }).count
+        let words = text.wordCount
         // Chinese and similar scripts have no spaces: word counts do not apply.
         if words > 3 && !policy.answerWords.contains(words) {
             file.warning(node, "the \(language) answer has \(words) words; \(policy.answerWords.lowerBound)–\(policy.answerWords.upperBound) reads best")
@@ -145,6 +145,17 @@ struct IntentParser {
 /// The form two examples are compared in to find duplicates: case-folded, spaces collapsed.
 enum ExampleKey {
     static func make(_ text: String) -> String {
-        TextNormalizer.foldCase(text).split(whereSeparator: { $0.isWhitespace || $0.isPunctuation }).joined(separator: " ")
+        var key = ""
+        var pendingSpace = false
+        for scalar in TextNormalizer.foldCase(text).unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                if pendingSpace && !key.isEmpty { key.append(" ") }
+                pendingSpace = false
+                key.unicodeScalars.append(scalar)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return key
     }
 }

@@ -23,7 +23,7 @@ struct LocaleParser {
         var strings: [String: String] = [:]
         for entry in file.entries(root["strings"], "strings") {
             if let text = entry.value.scalar?.string, !text.isEmpty {
-                strings[entry.key] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                strings[entry.key] = text.trimmingWhitespace()
             } else {
                 file.error(entry.value, "strings.\(entry.key) must be a non-empty text")
             }

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import OpastinText
 internal import Yams
 
 /// A parsed YAML file that records a problem, with its line, for every field that is
@@ -60,7 +61,7 @@ final class YAMLFile {
             error(value, "`\(key)` must be a non-empty text")
             return nil
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.trimmingWhitespace()
     }
 
     func strings(_ node: Node?, _ what: String) -> [(text: String, node: Node)] {
@@ -72,11 +73,11 @@ final class YAMLFile {
         }
         var result: [(String, Node)] = []
         for item in sequence {
-            guard let text = item.scalar?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard let text = item.scalar?.string, !text.trimmingWhitespace().isEmpty else {
                 error(item, "\(what): every item must be a non-empty text")
                 continue
             }
-            result.append((text.trimmingCharacters(in: .whitespacesAndNewlines), item))
+            result.append((text.trimmingWhitespace(), item))
         }
         return result
     }

@@ -13,24 +13,27 @@ public struct IntentScore: Sendable, Equatable {
 
 /// An inverted index over every example utterance of every intent in every language,
 /// analysed the same way as incoming messages, with TF-IDF weights.
+///
+/// Postings live in flat arrays (one range per feature). Two bounds keep a match fast as
+/// examples grow: features in more than a tenth of all examples are left out (they say
+/// little), and each feature keeps only the examples it weighs most in (impact-ordered
+/// truncation) — so the work per query feature has a ceiling whatever the example count.
 public final class IntentIndex: Sendable {
-    private struct Posting: Sendable {
-        let example: Int32
-        let weight: Float
-    }
-
-    private struct Example: Sendable {
-        let intent: Int32
-        let text: String
-    }
-
     private let intentIDs: [String]
-    private let examples: [Example]
-    private let postings: [UInt64: [Posting]]
-    private let inverseDocumentFrequency: [UInt64: Float]
+    private let exampleIntent: [Int32]
+    private let exampleText: [String]
+    /// Feature hash → feature number.
+    private let featureNumbers: [UInt64: Int32]
+    private let inverseDocumentFrequency: [Float]
+    /// For feature number f, its postings are `postingStart[f]..<postingStart[f + 1]`.
+    private let postingStart: [Int32]
+    private let postingExample: [Int32]
+    private let postingWeight: [Float]
+    /// The weight of a feature never seen in the examples (the highest IDF).
+    private let unseenWeight: Float
 
     /// The number of example utterances indexed.
-    public var exampleCount: Int { examples.count }
+    public var exampleCount: Int { exampleText.count }
 
     /// Builds the index from the knowledge base's examples.
     public convenience init(knowledge: KnowledgeBase, analyzer: Analyzer) {
@@ -44,11 +47,15 @@ public final class IntentIndex: Sendable {
     }
 
     /// Builds the index from (intent, text) pairs.
-    public init(utterances: [(intent: String, text: String)], analyzer: Analyzer) {
+    public init(
+        utterances: [(intent: String, text: String)], analyzer: Analyzer, maximumDocumentShare: Float = 0.1,
+        postingsPerFeature: Int = 48
+    ) {
         var ids: [String] = []
         var idIndex: [String: Int32] = [:]
-        var examples: [Example] = []
-        var vectors: [[UInt64: Float]] = []
+        var exampleIntent: [Int32] = []
+        var exampleText: [String] = []
+        var vectors: [[(feature: UInt64, count: Float)]] = []
         var documentFrequency: [UInt64: Float] = [:]
         for utterance in utterances {
             let index = idIndex[utterance.intent] ?? {
@@ -58,78 +65,109 @@ public final class IntentIndex: Sendable {
             }()
             let features = MatchFeatures.extract(keys: analyzer.analyze(utterance.text).keys)
             guard !features.isEmpty else { continue }
-            examples.append(Example(intent: index, text: utterance.text))
+            exampleIntent.append(index)
+            exampleText.append(utterance.text)
             vectors.append(features)
-            for feature in features.keys { documentFrequency[feature, default: 0] += 1 }
+            for entry in features { documentFrequency[entry.feature, default: 0] += 1 }
         }
-        let count = Float(max(examples.count, 1))
-        let idf = documentFrequency.mapValues { logf((count + 1) / ($0 + 1)) + 1 }
-        var postings: [UInt64: [Posting]] = [:]
+        let count = Float(max(exampleText.count, 1))
+        let ceiling = max(count * maximumDocumentShare, 20)
+        var numbers: [UInt64: Int32] = [:]
+        var idf: [Float] = []
+        for (feature, frequency) in documentFrequency.sorted(by: { $0.key < $1.key }) where frequency <= ceiling {
+            numbers[feature] = Int32(idf.count)
+            idf.append(logf((count + 1) / (frequency + 1)) + 1)
+        }
+        let unseen = logf(count + 1) + 1
+        var lists = [[(example: Int32, weight: Float)]](repeating: [], count: idf.count)
         for (exampleIndex, vector) in vectors.enumerated() {
-            let weighted = Self.weigh(vector, idf: idf)
-            for (feature, weight) in weighted {
-                postings[feature, default: []].append(Posting(example: Int32(exampleIndex), weight: weight))
+            for (feature, weight) in Self.weigh(vector, numbers: numbers, idf: idf, unseen: unseen) {
+                lists[Int(feature)].append((Int32(exampleIndex), weight))
             }
         }
+        for index in lists.indices where lists[index].count > postingsPerFeature {
+            lists[index].sort { $0.weight > $1.weight }
+            lists[index].removeSubrange(postingsPerFeature...)
+        }
+        var start: [Int32] = [0]
+        start.reserveCapacity(lists.count + 1)
+        for list in lists { start.append(start[start.count - 1] + Int32(list.count)) }
         self.intentIDs = ids
-        self.examples = examples
-        self.postings = postings
+        self.exampleIntent = exampleIntent
+        self.exampleText = exampleText
+        self.featureNumbers = numbers
         self.inverseDocumentFrequency = idf
+        self.postingStart = start
+        self.postingExample = lists.flatMap { $0.map(\.example) }
+        self.postingWeight = lists.flatMap { $0.map(\.weight) }
+        self.unseenWeight = unseen
     }
 
-    /// Sublinear term frequency times IDF, L2-normalised. Features never seen in training
-    /// get the highest IDF, so an unknown word lowers the similarity of everything.
-    private static func weigh(_ features: [UInt64: Float], idf: [UInt64: Float]) -> [UInt64: Float] {
-        let unseen = (idf.values.max() ?? 1)
-        var weighted: [UInt64: Float] = [:]
-        weighted.reserveCapacity(features.count)
+    /// Sublinear term frequency times IDF, L2-normalised over all features (including
+    /// unseen and very common ones, so an unknown word lowers every similarity). Returns
+    /// only the indexed features, by number.
+    private static func weigh(
+        _ features: [(feature: UInt64, count: Float)], numbers: [UInt64: Int32], idf: [Float], unseen: Float
+    ) -> [(Int32, Float)] {
+        var indexed: [(Int32, Float)] = []
+        indexed.reserveCapacity(features.count)
         var norm: Float = 0
-        for (feature, count) in features {
-            let weight = (1 + logf(count)) * (idf[feature] ?? unseen)
-            weighted[feature] = weight
-            norm += weight * weight
+        for entry in features {
+            let termWeight = 1 + logf(entry.count)
+            if let number = numbers[entry.feature] {
+                let weight = termWeight * idf[Int(number)]
+                indexed.append((number, weight))
+                norm += weight * weight
+            } else {
+                // Unseen features weigh the most; very common (left-out) ones weigh little.
+                let weight = termWeight * unseen
+                norm += weight * weight
+            }
         }
         let scale = norm > 0 ? 1 / norm.squareRoot() : 0
-        return weighted.mapValues { $0 * scale }
+        return indexed.map { ($0.0, $0.1 * scale) }
     }
 
     /// Every intent that shares a feature with the message, best first.
     public func score(_ analyzed: AnalyzedText) -> [IntentScore] {
-        let query = Self.weigh(MatchFeatures.extract(keys: analyzed.keys), idf: inverseDocumentFrequency)
+        let query = Self.weigh(MatchFeatures.extract(keys: analyzed.keys), numbers: featureNumbers, idf: inverseDocumentFrequency, unseen: unseenWeight)
         guard !query.isEmpty else { return [] }
-        var similarity = [Float](repeating: 0, count: examples.count)
+        var similarity = [Float](repeating: 0, count: exampleText.count)
         var touched: [Int32] = []
-        touched.reserveCapacity(256)
-        for (feature, weight) in query {
-            guard let list = postings[feature] else { continue }
-            for posting in list {
-                let index = Int(posting.example)
-                if similarity[index] == 0 { touched.append(posting.example) }
-                similarity[index] += weight * posting.weight
+        touched.reserveCapacity(512)
+        postingExample.withUnsafeBufferPointer { examples in
+            postingWeight.withUnsafeBufferPointer { weights in
+                for (feature, weight) in query {
+                    for position in Int(postingStart[Int(feature)])..<Int(postingStart[Int(feature) + 1]) {
+                        let example = Int(examples[position])
+                        if similarity[example] == 0 { touched.append(Int32(example)) }
+                        similarity[example] += weight * weights[position]
+                    }
+                }
             }
         }
         // Per intent: the best and second-best example, so one lucky example counts less
         // than two good ones.
-        var best: [Int32: (first: Float, second: Float, example: Int32)] = [:]
+        var first = [Float](repeating: 0, count: intentIDs.count)
+        var second = [Float](repeating: 0, count: intentIDs.count)
+        var closest = [Int32](repeating: -1, count: intentIDs.count)
         for example in touched {
             let value = similarity[Int(example)]
-            let intent = examples[Int(example)].intent
-            if let current = best[intent] {
-                if value > current.first {
-                    best[intent] = (value, current.first, example)
-                } else if value > current.second {
-                    best[intent] = (current.first, value, current.example)
-                }
-            } else {
-                best[intent] = (value, 0, example)
+            let intent = Int(exampleIntent[Int(example)])
+            if value > first[intent] {
+                second[intent] = first[intent]
+                first[intent] = value
+                closest[intent] = example
+            } else if value > second[intent] {
+                second[intent] = value
             }
         }
-        return best.map { intent, value in
-            IntentScore(
-                intentID: intentIDs[Int(intent)],
-                score: Double(0.75 * value.first + 0.25 * value.second),
-                closestExample: examples[Int(value.example)].text)
+        var scores: [IntentScore] = []
+        for intent in 0..<intentIDs.count where closest[intent] >= 0 {
+            scores.append(IntentScore(
+                intentID: intentIDs[intent], score: Double(0.75 * first[intent] + 0.25 * second[intent]),
+                closestExample: exampleText[Int(closest[intent])]))
         }
-        .sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
+        return scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
     }
 }

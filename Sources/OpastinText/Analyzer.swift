@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What the analyzer makes of one message: the forms the matcher and the staff view use.
 public struct AnalyzedText: Sendable {
     /// NFKC case-folded text, control characters replaced by spaces.
@@ -15,23 +17,19 @@ public struct AnalyzedText: Sendable {
 
 /// Turns a message into the comparable forms that let `paivakoti` meet `päiväkoti`,
 /// `kursy finskogo` meet `курсы финского`, and `ﬁnnish` meet `finnish`.
+///
+/// Latin keys are built letter by letter from ICU's transliteration of each letter, cached:
+/// a key only has to be the same for the same letters, and a cached table lookup costs
+/// nanoseconds where a transliterator call costs microseconds. (Context rules such as
+/// Russian word-initial е → ye are lost; both sides of a match lose them alike.)
 public final class Analyzer: Sendable {
     private let segmenter: WordSegmenter
-    private let toLatin: [Script: Transliterator]
-    private let anyToLatin: Transliterator
-    private let latinToASCII: Transliterator
+    private let letterKeys = Mutex<[UInt32: String]>([:])
+    private let transforms = Mutex<[String: Transliterator]>([:])
 
-    /// Opens the ICU transforms the analyzer needs (a few milliseconds, once).
+    /// Opens the ICU word segmenter; transliterators open on first use of their script.
     public init() throws(TextError) {
         segmenter = try WordSegmenter()
-        latinToASCII = try Transliterator("Latin-ASCII")
-        anyToLatin = try Transliterator("Any-Latin; Latin-ASCII")
-        // BGN/PCGN for Cyrillic is close to how Russians type in Latin letters (zh, kh, ya, sh).
-        toLatin = [
-            .cyrillic: try Transliterator("Russian-Latin/BGN; Any-Latin; Latin-ASCII"),
-            .arabic: try Transliterator("Arabic-Latin; Latin-ASCII"),
-            .han: try Transliterator("Han-Latin; Latin-ASCII"),
-        ]
     }
 
     /// Analyses one message.
@@ -51,16 +49,61 @@ public final class Analyzer: Sendable {
 
     /// A word in Latin letters, ASCII only, with romanisation variants folded together.
     public func latinKey(of word: String) -> String {
-        let latin: String
-        if word.isASCII {
-            latin = word
-        } else {
-            let wordScript = Script.dominant(in: word)
-            switch wordScript {
-            case .latin: latin = latinToASCII.transliterate(TextNormalizer.removeMarks(word)).lowercased()
-            default: latin = (toLatin[wordScript] ?? anyToLatin).transliterate(TextNormalizer.removeMarks(word)).lowercased()
+        if word.isASCII { return RomanizationFolding.fold(word) }
+        var latin = ""
+        latin.reserveCapacity(word.utf8.count)
+        let missing = letterKeys.withLock { table -> [Unicode.Scalar] in
+            var missing: [Unicode.Scalar] = []
+            for scalar in word.unicodeScalars where scalar.value >= 0x80 && table[scalar.value] == nil {
+                missing.append(scalar)
+            }
+            return missing
+        }
+        if !missing.isEmpty {
+            let computed = missing.map { ($0.value, transliterate($0)) }
+            letterKeys.withLock { table in for (scalar, key) in computed { table[scalar] = key } }
+        }
+        letterKeys.withLock { table in
+            for scalar in word.unicodeScalars {
+                if scalar.value < 0x80 {
+                    latin.unicodeScalars.append(scalar)
+                } else if let key = table[scalar.value] {
+                    latin += key
+                }
             }
         }
         return RomanizationFolding.fold(latin)
+    }
+
+    /// ICU's Latin form of one letter, through the transform for its script.
+    private func transliterate(_ scalar: Unicode.Scalar) -> String {
+        let letter = String(scalar)
+        let id: String
+        switch Script.dominant(in: letter) {
+        case .latin: id = "Latin-ASCII"
+        // BGN/PCGN for Cyrillic is close to how Russians type in Latin letters (zh, kh, ya, sh).
+        case .cyrillic: id = "Russian-Latin/BGN; Any-Latin; Latin-ASCII"
+        case .arabic: id = "Arabic-Latin; Latin-ASCII"
+        case .han: id = "Han-Latin; Latin-ASCII"
+        default: id = "Any-Latin; Latin-ASCII"
+        }
+        guard let transform = transform(id) else { return "" }
+        var result = transform.transliterate(letter)
+        if id.hasPrefix("Russian") {
+            // Transliterated alone, a letter is word-initial (е → ye); after a consonant it is
+            // read as inside a word (е → e), as residents type it.
+            let inside = transform.transliterate("б" + letter)
+            if inside.hasPrefix("b") { result = String(inside.dropFirst()) }
+        }
+        return result.unicodeScalars.allSatisfy { $0.value < 0x80 } ? result : ""
+    }
+
+    private func transform(_ id: String) -> Transliterator? {
+        transforms.withLock { cache in
+            if let cached = cache[id] { return cached }
+            let opened = try? Transliterator(id)
+            cache[id] = opened
+            return opened
+        }
     }
 }

@@ -26,16 +26,19 @@ public struct LanguageGuess: Sendable, Equatable {
 /// A language is added with data alone: its text and, for a romanised variant, a transform.
 public struct LanguageIdentifier: Sendable {
     private var counts: [LanguageVariant: [UInt64: Float]] = [:]
-    private var totals: [LanguageVariant: Float] = [:]
-    private var vocabularySize: Float = 1
-    /// Below this share of letters a message is too short to tell.
+    /// After `finish()`: the variants in a fixed order, and per feature the log-probability
+    /// under every variant, so scoring a feature is one lookup.
+    private var variantOrder: [LanguageVariant] = []
+    private var logProbabilities: [UInt64: [Float]] = [:]
+    private var unseenLogProbability: [Float] = []
+    /// Below this many letters a message is too short to tell.
     public var minimumLetters = 3
     /// Average per-feature log-likelihood margin below which the guess is called ambiguous.
     public var minimumMargin = 0.08
 
     public init() {}
 
-    /// Adds training text for a language variant (the script is read from the text).
+    /// Adds training text for a language (the script is read from the text).
     public mutating func train(_ text: String, language: LanguageCode, analyzer: Analyzer) {
         let analyzed = analyzer.analyze(text)
         guard analyzed.script != .unknown else { return }
@@ -52,18 +55,29 @@ public struct LanguageIdentifier: Sendable {
         var table = counts[variant, default: [:]]
         for (feature, count) in features { table[feature, default: 0] += count }
         counts[variant] = table
-        totals[variant, default: 0] += features.values.reduce(0, +)
     }
 
-    /// Call once after training: fixes the smoothing vocabulary.
+    /// Call once after training: turns counts into smoothed log-probabilities.
     public mutating func finish() {
+        variantOrder = counts.keys.sorted { $0.description < $1.description }
         var vocabulary = Set<UInt64>()
         for table in counts.values { vocabulary.formUnion(table.keys) }
-        vocabularySize = Float(max(vocabulary.count, 1))
+        let smoothing: Float = 0.5
+        let denominators = variantOrder.map { variant in
+            (counts[variant]?.values.reduce(0, +) ?? 0) + smoothing * Float(max(vocabulary.count, 1))
+        }
+        unseenLogProbability = denominators.map { logf(smoothing / $0) }
+        logProbabilities.reserveCapacity(vocabulary.count)
+        for feature in vocabulary {
+            logProbabilities[feature] = variantOrder.indices.map { index in
+                logf(((counts[variantOrder[index]]?[feature] ?? 0) + smoothing) / denominators[index])
+            }
+        }
+        counts = [:]
     }
 
     /// The variants the model knows.
-    public var variants: [LanguageVariant] { counts.keys.sorted { $0.description < $1.description } }
+    public var variants: [LanguageVariant] { variantOrder }
 
     /// The language of a message, or nil when it is too short or too ambiguous to tell.
     public func identify(_ analyzed: AnalyzedText) -> LanguageGuess? {
@@ -81,46 +95,52 @@ public struct LanguageIdentifier: Sendable {
             confidence: min(1, margin / (minimumMargin * 8)))
     }
 
-    /// Every candidate variant of the message's script with its average log-likelihood, best first.
+    /// Every variant of the message's script with its average log-likelihood, best first.
     public func rank(_ analyzed: AnalyzedText) -> [(variant: LanguageVariant, score: Double)] {
+        let candidates = variantOrder.indices.filter { variantOrder[$0].script == analyzed.script }
+        guard !candidates.isEmpty else { return [] }
         let features = Self.features(of: analyzed.words)
         let total = features.values.reduce(0, +)
         guard total > 0 else { return [] }
-        var ranked: [(variant: LanguageVariant, score: Double)] = []
-        for (variant, table) in counts where variant.script == analyzed.script {
-            let denominator = (totals[variant] ?? 0) + vocabularySize * 0.5
-            var logLikelihood: Double = 0
-            for (feature, count) in features {
-                let probability = ((table[feature] ?? 0) + 0.5) / denominator
-                logLikelihood += Double(count) * Double(logf(probability))
-            }
-            ranked.append((variant, logLikelihood / Double(total)))
+        var sums = [Float](repeating: 0, count: variantOrder.count)
+        for (feature, count) in features {
+            let vector = logProbabilities[feature] ?? unseenLogProbability
+            for index in candidates { sums[index] += count * vector[index] }
         }
-        return ranked.sorted { $0.score > $1.score || ($0.score == $1.score && $0.variant.description < $1.variant.description) }
+        return candidates.map { (variantOrder[$0], Double(sums[$0] / total)) }
+            .sorted { $0.score > $1.score || ($0.score == $1.score && $0.variant.description < $1.variant.description) }
     }
 
     /// Character 1–3-grams inside word boundaries, and whole words (weighted more: a known
     /// word is strong evidence in a two-word message).
     static func features(of words: [String]) -> [UInt64: Float] {
         var features: [UInt64: Float] = [:]
+        var scalars: [UInt32] = []
         for word in words {
-            let scalars = Array(word.unicodeScalars)
-            guard scalars.contains(where: { $0.properties.isAlphabetic }) else { continue }
-            features[hashScalars([0x1] + scalars.map(\.value)), default: 0] += 3
-            let bounded: [UInt32] = [0x5E] + scalars.map(\.value) + [0x24]
-            for length in 1...3 where bounded.count >= length {
-                for start in 0...(bounded.count - length) {
-                    features[hashScalars(Array(bounded[start..<(start + length)])), default: 0] += 1
+            scalars.removeAll(keepingCapacity: true)
+            scalars.append(0x5E)
+            var hasLetter = false
+            for scalar in word.unicodeScalars {
+                scalars.append(scalar.value)
+                if !hasLetter && scalar.properties.isAlphabetic { hasLetter = true }
+            }
+            scalars.append(0x24)
+            guard hasLetter else { continue }
+            features[hash(scalars, 0, scalars.count, seed: 1), default: 0] += 3
+            for length in 1...3 where scalars.count >= length {
+                for start in 0...(scalars.count - length) {
+                    features[hash(scalars, start, length, seed: 0), default: 0] += 1
                 }
             }
         }
         return features
     }
 
-    private static func hashScalars(_ values: [UInt32]) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for scalar in values {
-            value ^= UInt64(scalar)
+    @inline(__always)
+    private static func hash(_ values: [UInt32], _ start: Int, _ length: Int, seed: UInt64) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+        for index in start..<(start + length) {
+            value ^= UInt64(values[index])
             value = value &* 0x0000_0100_0000_01B3
         }
         return value

@@ -13,40 +13,59 @@ public enum MatchFeatures {
     /// The length of the prefix used as a stem.
     static let stemLength = 5
 
-    /// Feature hashes with their counts.
-    public static func extract(keys: [String]) -> [UInt64: Float] {
-        var features: [UInt64: Float] = [:]
-        features.reserveCapacity(keys.count * 16)
+    /// Feature hashes with their counts, sorted by hash.
+    public static func extract(keys: [String]) -> [(feature: UInt64, count: Float)] {
+        var hashes: [UInt64] = []
+        hashes.reserveCapacity(keys.count * 24)
+        var bounded: [UInt8] = []
+        var skeleton: [UInt8] = []
         for key in keys {
-            let bytes = Array(key.utf8)
-            guard !bytes.isEmpty else { continue }
-            features[hash(.word, bytes[...]), default: 0] += 1
-            if bytes.count > stemLength {
-                features[hash(.stem, bytes[..<stemLength]), default: 0] += 1
+            bounded.removeAll(keepingCapacity: true)
+            bounded.append(UInt8(ascii: "^"))
+            bounded.append(contentsOf: key.utf8)
+            bounded.append(UInt8(ascii: "$"))
+            let letters = bounded.count - 2
+            guard letters > 0 else { continue }
+            hashes.append(hash(.word, bounded, 1, letters))
+            if letters > stemLength { hashes.append(hash(.stem, bounded, 1, stemLength)) }
+            addGrams(bounded, length: 3, kind: .gram3, into: &hashes)
+            addGrams(bounded, length: 4, kind: .gram4, into: &hashes)
+            skeleton.removeAll(keepingCapacity: true)
+            for byte in bounded where !isVowel(byte) { skeleton.append(byte) }
+            if skeleton.count >= 4 { addGrams(skeleton, length: 3, kind: .skeleton, into: &hashes) }
+        }
+        hashes.sort()
+        var features: [(feature: UInt64, count: Float)] = []
+        features.reserveCapacity(hashes.count)
+        for hash in hashes {
+            if let last = features.last, last.feature == hash {
+                features[features.count - 1].count += 1
+            } else {
+                features.append((hash, 1))
             }
-            let bounded = [UInt8(ascii: "^")] + bytes + [UInt8(ascii: "$")]
-            addGrams(of: bounded, length: 3, kind: .gram3, into: &features)
-            addGrams(of: bounded, length: 4, kind: .gram4, into: &features)
-            let skeleton = bounded.filter { !vowels.contains($0) }
-            if skeleton.count >= 4 { addGrams(of: skeleton, length: 3, kind: .skeleton, into: &features) }
         }
         return features
     }
 
-    private static let vowels: Set<UInt8> = Set("aeiouv".utf8)
-
-    private static func addGrams(of bytes: [UInt8], length: Int, kind: Kind, into features: inout [UInt64: Float]) {
-        guard bytes.count >= length else { return }
-        for start in 0...(bytes.count - length) {
-            features[hash(kind, bytes[start..<(start + length)]), default: 0] += 1
+    @inline(__always)
+    private static func isVowel(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "v"): true
+        default: false
         }
     }
 
-    /// FNV-1a over the bytes, seeded by the kind.
-    static func hash(_ kind: Kind, _ bytes: ArraySlice<UInt8>) -> UInt64 {
+    private static func addGrams(_ bytes: [UInt8], length: Int, kind: Kind, into hashes: inout [UInt64]) {
+        guard bytes.count >= length else { return }
+        for start in 0...(bytes.count - length) { hashes.append(hash(kind, bytes, start, length)) }
+    }
+
+    /// FNV-1a over `length` bytes from `start`, seeded by the kind.
+    @inline(__always)
+    static func hash(_ kind: Kind, _ bytes: [UInt8], _ start: Int, _ length: Int) -> UInt64 {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (kind.rawValue &* 0x9E37_79B9_7F4A_7C15)
-        for byte in bytes {
-            value ^= UInt64(byte)
+        for index in start..<(start + length) {
+            value ^= UInt64(bytes[index])
             value = value &* 0x0000_0100_0000_01B3
         }
         return value
