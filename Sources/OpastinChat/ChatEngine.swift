@@ -174,7 +174,11 @@ public struct ChatEngine: Sendable {
         }
         return ChatReply(
             language: language, intent: intent.id, confidence: confidence, answer: body, kind: .answer,
-            options: [], sources: intent.sources, links: intent.links)
+            options: [], sources: intent.sources.map { source in
+                ReplySource(
+                    seed: source.seed, document: locale(language).documents[source.seed] ?? source.seed,
+                    location: source.location, says: source.says)
+            }, links: intent.links)
     }
 
     /// "And in Vaasa?": the last city-dependent answer again, for the newly named city.

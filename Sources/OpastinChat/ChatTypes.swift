@@ -31,6 +31,14 @@ public struct ReplyOption: Sendable, Equatable {
     public let value: String
 }
 
+/// Where a reply's facts come from, with the document's title in the reply's language.
+public struct ReplySource: Sendable, Equatable {
+    public let seed: String
+    public let document: String
+    public let location: String
+    public let says: String
+}
+
 /// What a reply is.
 public enum ReplyKind: String, Sendable {
     case answer, clarify, city, fallback, language, notice
@@ -46,7 +54,7 @@ public struct ChatReply: Sendable {
     public var answer: String
     public var kind: ReplyKind
     public var options: [ReplyOption]
-    public var sources: [Source]
+    public var sources: [ReplySource]
     public var links: [String]
     public var city: City?
     /// For staff: why this reply was chosen.

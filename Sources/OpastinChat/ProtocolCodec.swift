@@ -76,7 +76,7 @@ public enum ProtocolCodec {
             })))
         }
         members.append(("sources", .array(reply.sources.map {
-            .object(["seed": .string($0.seed), "where": .string($0.location), "says": .string($0.says)])
+            .object(["document": .string($0.document), "seed": .string($0.seed), "where": .string($0.location), "says": .string($0.says)])
         })))
         members.append(("links", .array(reply.links.map { .string($0) })))
         members.append(("city", reply.city.map { .string($0.rawValue) } ?? .null))

@@ -104,10 +104,21 @@ public final class TerminalChat: Sendable {
         var lines = [reply.answer]
         if !reply.links.isEmpty { lines.append(locale.string(.linksLabel) + ": " + reply.links.joined(separator: "  ")) }
         if !reply.sources.isEmpty {
-            lines.append(locale.string(.sourcesLabel) + ": " + reply.sources.map { "\($0.seed) \($0.location)" }.joined(separator: "; "))
+            lines.append(locale.string(.sourcesLabel) + ": " + Self.sourceSummary(reply.sources))
         }
         if staff, let diagnostics = reply.diagnostics { lines.append(staffView(reply, diagnostics)) }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "Document (1.2, 1.4); Other document (4.11)": each document once, its measures listed.
+    static func sourceSummary(_ sources: [ReplySource]) -> String {
+        var order: [String] = []
+        var locations: [String: [String]] = [:]
+        for source in sources {
+            if locations[source.document] == nil { order.append(source.document) }
+            locations[source.document, default: []].append(source.location)
+        }
+        return order.map { "\($0) (\(locations[$0, default: []].joined(separator: ", ")))" }.joined(separator: "; ")
     }
 
     private func staffView(_ reply: ChatReply, _ diagnostics: Diagnostics) -> String {

@@ -21,6 +21,15 @@ struct CrossFileRules {
                 }
             }
         }
+        for intent in intents.sorted(by: { $0.id < $1.id }) {
+            for seed in Set(intent.sources.map(\.seed)).sorted() {
+                for locale in locales.values.sorted(by: { $0.code < $1.code }) where locale.documents[seed] == nil {
+                    problems.append(KnowledgeProblem(
+                        file: "Locales/\(locale.code).yaml", line: nil,
+                        "no title for the document `\(seed)` (a source of `\(intent.id)`) under `documents`"))
+                }
+            }
+        }
         let ids = Set(intents.map(\.id))
         if !intents.isEmpty {
             for required in [DialogueAction.changeLanguage, DialogueAction.setCity, DialogueAction.help] where !ids.contains(required) {

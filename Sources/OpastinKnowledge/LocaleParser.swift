@@ -45,11 +45,21 @@ struct LocaleParser {
         for entry in file.entries(root["cities"], "cities") { cities[City(entry.key)] = entry.value.scalar?.string }
         for city in City.all where cities[city] == nil { file.error(root["cities"] ?? root, "missing the name of the city `\(city)`") }
 
+        var documents: [String: String] = [:]
+        for entry in file.entries(root["documents"], "documents") {
+            guard let title = entry.value.scalar?.string, !title.isEmpty else {
+                file.error(entry.value, "documents.\(entry.key) must be a title")
+                continue
+            }
+            documents[entry.key] = title
+        }
+        if root["documents"] == nil { file.error(root, "missing `documents` (the seed documents' titles)") }
+
         return LocaleStrings(
             code: LanguageCode(code), name: name, englishName: englishName, script: Script(script),
             isRightToLeft: direction == "rtl", romanization: romanization,
             aliases: file.strings(root["aliases"], "aliases").map { $0.text.lowercased() },
             suffixes: file.strings(root["suffixes"], "suffixes").map(\.text),
-            strings: strings, topics: topics, cities: cities)
+            strings: strings, topics: topics, cities: cities, documents: documents)
     }
 }

@@ -85,6 +85,8 @@ public struct LocaleStrings: Sendable {
     public let strings: [String: String]
     public let topics: [String: String]
     public let cities: [City: String]
+    /// The titles of the seed documents, by file name, for showing sources to residents.
+    public let documents: [String: String]
 
     /// A UI string with `{placeholders}` filled in. Validation guarantees every key exists.
     public func string(_ key: UIString, _ values: [String: String] = [:]) -> String {

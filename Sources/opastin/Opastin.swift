@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Opastin: ParsableCommand {
+struct Opastin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Opastin: a multilingual service-guidance chat for residents who moved to Finland.",
-        subcommands: [Chat.self, Check.self, Examples.self, Evaluate.self, Identify.self],
+        subcommands: [Chat.self, Check.self, Examples.self, Evaluate.self, Identify.self, Serve.self],
         defaultSubcommand: Chat.self)
 }
 
