@@ -64,8 +64,15 @@ let package = Package(
     ]
 )
 
+// The text pipeline and index run hot loops at start-up (training, indexing thousands of
+// examples): optimise them even in debug builds, so tests that start the binary stay fast.
+let optimisedInDebug: Set<String> = ["OpastinText", "OpastinKnowledge", "OpastinMatch", "OpastinChat"]
+
 for target in package.targets where target.name != "CICU" {
     var settings = target.swiftSettings ?? []
+    if optimisedInDebug.contains(target.name) {
+        settings.append(.unsafeFlags(["-O"], .when(configuration: .debug)))
+    }
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))

@@ -174,11 +174,7 @@ public struct ChatEngine: Sendable {
         }
         return ChatReply(
             language: language, intent: intent.id, confidence: confidence, answer: body, kind: .answer,
-            options: [], sources: intent.sources.map { source in
-                ReplySource(
-                    seed: source.seed, document: locale(language).documents[source.seed] ?? source.seed,
-                    location: source.location, says: source.says)
-            }, links: intent.links)
+            options: [], sources: replySources(intent, language: language), links: intent.links)
     }
 
     /// "And in Vaasa?": the last city-dependent answer again, for the newly named city.
@@ -199,7 +195,9 @@ public struct ChatEngine: Sendable {
             answer: [intentID.map { title(of: $0, in: locale.code) }, locale.string(.cityQuestion), numbered(options)]
                 .compactMap { $0 }.joined(separator: "\n"),
             kind: .city, options: options,
-            sources: [], links: [])
+            // The sources of the answer to come: the question is already about that service.
+            sources: intentID.flatMap { knowledge.intent($0) }.map { replySources($0, language: locale.code) } ?? [],
+            links: [])
     }
 
     private func askLanguage(session: inout Session) -> ChatReply {
@@ -232,13 +230,20 @@ public struct ChatEngine: Sendable {
         return (first?.key ?? defaultLanguage, first?.value ?? .everyCity(""))
     }
 
+    private func replySources(_ intent: Intent, language: LanguageCode) -> [ReplySource] {
+        let documents = locale(language).documents
+        return intent.sources.map {
+            ReplySource(seed: $0.seed, document: documents[$0.seed] ?? $0.seed, location: $0.location, says: $0.says)
+        }
+    }
+
     private func title(of intentID: String, in language: LanguageCode) -> String {
         let intent = knowledge.intent(intentID)
         return intent?.titles[language] ?? intent?.titles["en"] ?? intentID
     }
 
     private func topicList(_ locale: LocaleStrings) -> String {
-        let topics = knowledge.intents.map(\.topic).filter { $0 != "dialogue" }
+        let topics = knowledge.intents.map(\.topic).filter { $0 != "dialogue" && $0 != "none" }
         var seen = Set<String>()
         return topics.filter { seen.insert($0).inserted }.map { "• " + (locale.topics[$0] ?? $0) }.joined(separator: "\n")
     }

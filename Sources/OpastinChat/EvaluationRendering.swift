@@ -40,8 +40,19 @@ extension EvaluationReport {
         return lines.joined(separator: "\n")
     }
 
+    private static func outcomeJSON(_ outcome: EvaluationOutcome) -> JSONValue {
+        .object([
+            "text": .string(outcome.testCase.text),
+            "lang": outcome.testCase.language.map { .string($0.rawValue) } ?? .null,
+            "reply_lang": .string(outcome.replyLanguage.rawValue),
+            "expected": outcome.testCase.intent.map { .string($0) } ?? .null,
+            "predicted": outcome.predicted.map { .string($0) } ?? .null,
+            "top": .array(outcome.top.map { .object(["intent": .string($0.intentID), "score": .number(($0.score * 1000).rounded() / 1000)]) }),
+        ])
+    }
+
     /// The same report as one JSON object.
-    public var json: String {
+    public func json(includingAll: Bool = false) -> String {
         func tallyJSON(_ tally: Tally) -> JSONValue {
             .object(["correct": .integer(tally.correct), "total": .integer(tally.total), "accuracy": .number((tally.accuracy * 10000).rounded() / 10000)])
         }
@@ -58,15 +69,8 @@ extension EvaluationReport {
             ("confusions", .array(confusions.prefix(20).map {
                 .object(["expected": .string($0.expected), "predicted": .string($0.predicted), "count": .integer($0.count)])
             })),
-            ("failures", .array(failures.map { failure in
-                .object([
-                    "text": .string(failure.testCase.text),
-                    "lang": failure.testCase.language.map { .string($0.rawValue) } ?? .null,
-                    "expected": failure.testCase.intent.map { .string($0) } ?? .null,
-                    "predicted": failure.predicted.map { .string($0) } ?? .null,
-                    "top": .array(failure.top.map { .object(["intent": .string($0.intentID), "score": .number(($0.score * 1000).rounded() / 1000)]) }),
-                ])
-            })),
+            ("failures", .array(failures.map(Self.outcomeJSON))),
+            ("outcomes", .array(includingAll ? outcomes.map(Self.outcomeJSON) : [])),
             ("microseconds_median", .number((time.median * 10).rounded() / 10)),
             ("microseconds_p99", .number((time.p99 * 10).rounded() / 10)),
         ])

@@ -13,7 +13,8 @@ struct IntentParser {
         guard let id = file.string(root, "id") else { return nil }
         if id != expectedID { file.error(root["id"], "id `\(id)` does not match the file name `\(expectedID).yaml`") }
         let topic = file.string(root, "topic") ?? ""
-        let isDialogue = topic == "dialogue"
+        // Dialogue replies and the out-of-scope examples ("none") state no facts: no sources.
+        let isDialogue = topic == "dialogue" || topic == "none"
         let cities = file.strings(root["cities"], "cities").map { City($0.text) }
         for (index, city) in cities.enumerated() where !City.all.contains(city) {
             file.error(root["cities"]?.sequence?[index], "unknown city `\(city)` (known: \(City.all.map(\.rawValue).joined(separator: ", ")))")

@@ -66,8 +66,11 @@ public enum DialogueAction {
     public static let changeLanguage = "change-language"
     public static let setCity = "set-city"
     public static let help = "help"
+    /// Examples of what Opastin must not answer (weather, sport, shopping…): a message
+    /// closest to these gets the fallback, as if nothing had matched.
+    public static let outOfScope = "out-of-scope"
     /// Intents that need no written answer.
-    public static let withoutAnswers: Set<String> = [changeLanguage, setCity]
+    public static let withoutAnswers: Set<String> = [changeLanguage, setCity, outOfScope]
 }
 
 /// A language's metadata and every UI string.

@@ -31,6 +31,13 @@ public final class IntentIndex: Sendable {
     private let postingWeight: [Float]
     /// The weight of a feature never seen in the examples (the highest IDF).
     private let unseenWeight: Float
+    /// Per feature, the intents whose centroid (the normalised sum of their examples) has it:
+    /// `centroidStart[f]..<centroidStart[f + 1]` in the two arrays below.
+    private let centroidStart: [Int32]
+    private let centroidIntent: [Int32]
+    private let centroidWeight: [Float]
+    /// How much the centroid counts against the nearest examples in an intent's score.
+    public let centroidShare: Float
 
     /// The number of example utterances indexed.
     public var exampleCount: Int { exampleText.count }
@@ -49,7 +56,7 @@ public final class IntentIndex: Sendable {
     /// Builds the index from (intent, text) pairs.
     public init(
         utterances: [(intent: String, text: String)], analyzer: Analyzer, maximumDocumentShare: Float = 0.1,
-        postingsPerFeature: Int = 48
+        postingsPerFeature: Int = 48, centroidShare: Float = 0.35
     ) {
         var ids: [String] = []
         var idIndex: [String: Int32] = [:]
@@ -57,6 +64,7 @@ public final class IntentIndex: Sendable {
         var exampleText: [String] = []
         var vectors: [[(feature: UInt64, count: Float)]] = []
         var documentFrequency: [UInt64: Float] = [:]
+        var featureIntents: [UInt64: Set<Int32>] = [:]
         for utterance in utterances {
             let index = idIndex[utterance.intent] ?? {
                 ids.append(utterance.intent)
@@ -68,23 +76,49 @@ public final class IntentIndex: Sendable {
             exampleIntent.append(index)
             exampleText.append(utterance.text)
             vectors.append(features)
-            for entry in features { documentFrequency[entry.feature, default: 0] += 1 }
+            for entry in features {
+                documentFrequency[entry.feature, default: 0] += 1
+                featureIntents[entry.feature, default: []].insert(index)
+            }
         }
         let count = Float(max(exampleText.count, 1))
         let ceiling = max(count * maximumDocumentShare, 20)
+        // Every feature gets a number and an IDF (so a very common one weighs little in a
+        // message's norm); only the others get postings.
         var numbers: [UInt64: Int32] = [:]
         var idf: [Float] = []
-        for (feature, frequency) in documentFrequency.sorted(by: { $0.key < $1.key }) where frequency <= ceiling {
+        var posted: [Bool] = []
+        for (feature, frequency) in documentFrequency.sorted(by: { $0.key < $1.key }) {
             numbers[feature] = Int32(idf.count)
-            idf.append(logf((count + 1) / (frequency + 1)) + 1)
+            // IDF over examples times inverse intent frequency: a feature every intent has
+            // ("how", "helsinki") tells intents apart no better than chance.
+            let intentCount = Float(featureIntents[feature]?.count ?? 1)
+            let intentWeight = logf(Float(ids.count + 1) / intentCount)
+            idf.append((logf((count + 1) / (frequency + 1)) + 1) * Self.mix(intentWeight))
+            posted.append(frequency <= ceiling)
         }
-        let unseen = logf(count + 1) + 1
+        let unseen = (logf(count + 1) + 1) * Self.mix(logf(Float(ids.count + 1)))
         var lists = [[(example: Int32, weight: Float)]](repeating: [], count: idf.count)
+        var centroids = [[Int32: Float]](repeating: [:], count: ids.count)
         for (exampleIndex, vector) in vectors.enumerated() {
-            for (feature, weight) in Self.weigh(vector, numbers: numbers, idf: idf, unseen: unseen) {
+            let intent = Int(exampleIntent[exampleIndex])
+            for (feature, weight) in Self.weigh(vector, numbers: numbers, idf: idf, unseen: unseen) where posted[Int(feature)] {
                 lists[Int(feature)].append((Int32(exampleIndex), weight))
+                centroids[intent][feature, default: 0] += weight
             }
         }
+        var centroidLists = [[(intent: Int32, weight: Float)]](repeating: [], count: idf.count)
+        for (intent, centroid) in centroids.enumerated() {
+            let norm = centroid.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard norm > 0 else { continue }
+            for (feature, weight) in centroid { centroidLists[Int(feature)].append((Int32(intent), weight / norm)) }
+        }
+        var centroidStart: [Int32] = [0]
+        for list in centroidLists { centroidStart.append(centroidStart[centroidStart.count - 1] + Int32(list.count)) }
+        self.centroidStart = centroidStart
+        self.centroidIntent = centroidLists.flatMap { $0.map(\.intent) }
+        self.centroidWeight = centroidLists.flatMap { $0.map(\.weight) }
+        self.centroidShare = centroidShare
         for index in lists.indices where lists[index].count > postingsPerFeature {
             lists[index].sort { $0.weight > $1.weight }
             lists[index].removeSubrange(postingsPerFeature...)
@@ -103,6 +137,15 @@ public final class IntentIndex: Sendable {
         self.unseenWeight = unseen
     }
 
+    static func mix(_ intentWeight: Float) -> Float {
+        let mode = ProcessInfo.processInfo.environment["OPASTIN_ICF"] ?? "1"
+        switch mode {
+        case "0": return 1
+        case "1": return intentWeight
+        default: return (intentWeight + 1).squareRoot()
+        }
+    }
+
     /// Sublinear term frequency times IDF, L2-normalised over all features (including
     /// unseen and very common ones, so an unknown word lowers every similarity). Returns
     /// only the indexed features, by number.
@@ -119,7 +162,8 @@ public final class IntentIndex: Sendable {
                 indexed.append((number, weight))
                 norm += weight * weight
             } else {
-                // Unseen features weigh the most; very common (left-out) ones weigh little.
+                // A feature no example has weighs the most: it is something the knowledge
+                // does not know about.
                 let weight = termWeight * unseen
                 norm += weight * weight
             }
@@ -146,8 +190,19 @@ public final class IntentIndex: Sendable {
                 }
             }
         }
-        // Per intent: the best and second-best example, so one lucky example counts less
-        // than two good ones.
+        var centroidSimilarity = [Float](repeating: 0, count: intentIDs.count)
+        centroidIntent.withUnsafeBufferPointer { intents in
+            centroidWeight.withUnsafeBufferPointer { weights in
+                for (feature, weight) in query {
+                    for position in Int(centroidStart[Int(feature)])..<Int(centroidStart[Int(feature) + 1]) {
+                        centroidSimilarity[Int(intents[position])] += weight * weights[position]
+                    }
+                }
+            }
+        }
+        // Per intent: the best and second-best example (so one lucky example counts less
+        // than two good ones), blended with the intent's centroid, which credits a long
+        // message whose words are spread over several examples.
         var first = [Float](repeating: 0, count: intentIDs.count)
         var second = [Float](repeating: 0, count: intentIDs.count)
         var closest = [Int32](repeating: -1, count: intentIDs.count)
@@ -165,7 +220,8 @@ public final class IntentIndex: Sendable {
         var scores: [IntentScore] = []
         for intent in 0..<intentIDs.count where closest[intent] >= 0 {
             scores.append(IntentScore(
-                intentID: intentIDs[intent], score: Double(0.75 * first[intent] + 0.25 * second[intent]),
+                intentID: intentIDs[intent],
+                score: Double((1 - centroidShare) * (0.75 * first[intent] + 0.25 * second[intent]) + centroidShare * centroidSimilarity[intent]),
                 closestExample: exampleText[Int(closest[intent])]))
         }
         return scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }

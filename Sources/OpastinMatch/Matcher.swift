@@ -1,4 +1,4 @@
-internal import OpastinKnowledge
+public import OpastinKnowledge
 public import OpastinText
 
 /// What the matcher concludes about a message.
@@ -50,10 +50,10 @@ public struct Matcher: Sendable {
     /// Matches an already analysed message.
     public func match(_ analyzed: AnalyzedText) -> MatchResult {
         let ranked = index.score(analyzed)
-        guard let best = ranked.first, best.score >= policy.minimumScore else {
+        guard let best = ranked.first, best.score >= policy.minimumScore, best.intentID != DialogueAction.outOfScope else {
             return MatchResult(analyzed: analyzed, ranked: ranked, decision: .fallback, confidence: confidence(ranked))
         }
-        let close = ranked.prefix(3).filter { best.score - $0.score < policy.clarifyMargin }
+        let close = ranked.prefix(3).filter { best.score - $0.score < policy.clarifyMargin && $0.intentID != DialogueAction.outOfScope }
         if close.count > 1 && best.score < policy.certainScore {
             return MatchResult(analyzed: analyzed, ranked: ranked, decision: .clarify(intentIDs: close.map(\.intentID)),
                                confidence: confidence(ranked))

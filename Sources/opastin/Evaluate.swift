@@ -14,6 +14,9 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
+    @Flag(help: "With --json: also list every message with its top-3 scores (for tuning).")
+    var all = false
+
     func run() throws {
         let engine = try OpastinSetup.buildEngine(root: OpastinSetup.resolveRoot(knowledge.root))
         let cases: [EvaluationCase]
@@ -23,6 +26,6 @@ struct Evaluate: ParsableCommand {
             throw ValidationError("cannot read \(file): \(error)")
         }
         let report = EvaluationReport(engine: engine, cases: cases)
-        print(json ? report.json : report.text)
+        print(json ? report.json(includingAll: all) : report.text)
     }
 }

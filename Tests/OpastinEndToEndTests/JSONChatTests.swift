@@ -76,7 +76,7 @@ import Testing
 
     @Test func cityQuestionIsAskedAndTheNumberAnswersIt() throws {
         let output = try BinaryRunner.run(["chat", "--json"], lines: [
-            #"{"text":"I need advice about my rental apartment"}"#,
+            #"{"text":"I have a problem with my rented flat, who can advise me?"}"#,
             #"{"text":"2"}"#,
             #"{"text":"and in Helsinki?"}"#,
         ])

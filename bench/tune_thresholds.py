@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Simulates the matcher's decision rule (answer / clarify / fall back) over the top-3 scores
+of `opastin evaluate --json --all FILE`, to choose MatchPolicy thresholds on a development
+set (Tests/Evaluation/dev.jsonl) — never on the test set.
+
+    .build/release/opastin evaluate --json --all Tests/Evaluation/dev.jsonl > /tmp/dev.json
+    python3 bench/tune_thresholds.py /tmp/dev.json
+"""
+import json
+import sys
+
+
+def decide(top, minimum, margin, certain):
+    if not top or top[0]["score"] < minimum:
+        return None
+    close = [t for t in top if top[0]["score"] - t["score"] < margin]
+    if len(close) > 1 and top[0]["score"] < certain:
+        return "clarify"
+    return top[0]["intent"]
+
+
+def main():
+    outcomes = json.load(open(sys.argv[1]))["outcomes"]
+    results = []
+    for minimum in [x / 100 for x in range(10, 45)]:
+        for margin in [0, 0.01, 0.02, 0.03, 0.04]:
+            certain = 0.6
+            right = oos = rejected = 0
+            n_in = sum(1 for o in outcomes if o["expected"])
+            n_oos = len(outcomes) - n_in
+            for o in outcomes:
+                d = decide(o["top"], minimum, margin, certain)
+                if o["expected"] is None:
+                    oos += d is None
+                else:
+                    right += d == o["expected"]
+                    rejected += d is None
+            results.append((right / n_in, oos / max(n_oos, 1), rejected / n_in, minimum, margin))
+    # Best in-scope accuracy among rules that answer null to >= 90 % of out-of-scope messages.
+    for row in sorted([r for r in results if r[1] >= 0.9], reverse=True)[:10]:
+        print("in-scope %.3f  oos-null %.3f  rejected %.3f  minimum %.2f  margin %.2f" % row)
+
+
+if __name__ == "__main__":
+    main()
