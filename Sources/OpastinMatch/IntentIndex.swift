@@ -94,10 +94,10 @@ public final class IntentIndex: Sendable {
             // ("how", "helsinki") tells intents apart no better than chance.
             let intentCount = Float(featureIntents[feature]?.count ?? 1)
             let intentWeight = logf(Float(ids.count + 1) / intentCount)
-            idf.append((logf((count + 1) / (frequency + 1)) + 1) * Self.mix(intentWeight))
+            idf.append((logf((count + 1) / (frequency + 1)) + 1) * Self.intentSpecificity(intentWeight))
             posted.append(frequency <= ceiling)
         }
-        let unseen = (logf(count + 1) + 1) * Self.mix(logf(Float(ids.count + 1)))
+        let unseen = (logf(count + 1) + 1) * Self.intentSpecificity(logf(Float(ids.count + 1)))
         var lists = [[(example: Int32, weight: Float)]](repeating: [], count: idf.count)
         var centroids = [[Int32: Float]](repeating: [:], count: ids.count)
         for (exampleIndex, vector) in vectors.enumerated() {
@@ -137,13 +137,10 @@ public final class IntentIndex: Sendable {
         self.unseenWeight = unseen
     }
 
-    static func mix(_ intentWeight: Float) -> Float {
-        let mode = ProcessInfo.processInfo.environment["OPASTIN_ICF"] ?? "1"
-        switch mode {
-        case "0": return 1
-        case "1": return intentWeight
-        default: return (intentWeight + 1).squareRoot()
-        }
+    /// How much a feature's spread over intents counts: damped (square root), because a
+    /// full inverse intent frequency measured worse on the development set.
+    static func intentSpecificity(_ inverseIntentFrequency: Float) -> Float {
+        (inverseIntentFrequency + 1).squareRoot()
     }
 
     /// Sublinear term frequency times IDF, L2-normalised over all features (including

@@ -22,10 +22,14 @@ public struct MatchResult: Sendable {
 
 /// The thresholds that turn scores into a decision.
 public struct MatchPolicy: Sendable {
+    // Chosen with bench/tune_thresholds.py on Tests/Evaluation/dev.jsonl (not the test set).
     /// Below this similarity nothing is answered.
-    public var minimumScore = 0.30
+    public var minimumScore = 0.20
     /// When the runner-up is within this of the best (and the best is not high), ask.
-    public var clarifyMargin = 0.04
+    public var clarifyMargin = 0.02
+    /// When the out-of-scope examples score within this of the best intent, the message is
+    /// taken as out of scope: it resembles what Opastin must not answer as much as anything.
+    public var outOfScopeMargin = 0.10
     /// Above this the best intent is answered whatever the runner-up.
     public var certainScore = 0.65
     public init() {}
@@ -50,7 +54,10 @@ public struct Matcher: Sendable {
     /// Matches an already analysed message.
     public func match(_ analyzed: AnalyzedText) -> MatchResult {
         let ranked = index.score(analyzed)
-        guard let best = ranked.first, best.score >= policy.minimumScore, best.intentID != DialogueAction.outOfScope else {
+        let outOfScope = ranked.first { $0.intentID == DialogueAction.outOfScope }?.score ?? 0
+        guard let best = ranked.first, best.score >= policy.minimumScore, best.intentID != DialogueAction.outOfScope,
+              best.score - outOfScope >= policy.outOfScopeMargin
+        else {
             return MatchResult(analyzed: analyzed, ranked: ranked, decision: .fallback, confidence: confidence(ranked))
         }
         let close = ranked.prefix(3).filter { best.score - $0.score < policy.clarifyMargin && $0.intentID != DialogueAction.outOfScope }

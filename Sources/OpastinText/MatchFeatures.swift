@@ -1,13 +1,13 @@
 /// The features a message is matched on, from its Latin keys: whole words, word stems
-/// (the first letters, which carry Finnish compounds and inflected forms), character
-/// n-grams inside word boundaries (robust to typos and endings), and consonant skeletons
-/// (romanised Arabic drops vowels that Arabizi writes, and the other way round).
+/// (the first letters, which carry Finnish compounds and inflected forms), and character
+/// 3- and 4-grams inside word boundaries (robust to typos and endings). Consonant-skeleton
+/// n-grams were tried for Arabizi and measured no better on the development set.
 ///
 /// Features are 64-bit hashes: matching compares numbers, not strings.
 public enum MatchFeatures {
     /// The kinds of feature, kept apart in the hash so a word never collides with an n-gram.
     enum Kind: UInt64 {
-        case word = 1, stem = 2, gram3 = 3, gram4 = 4, skeleton = 5
+        case word = 1, stem = 2, gram3 = 3, gram4 = 4
     }
 
     /// The length of the prefix used as a stem.
@@ -18,7 +18,6 @@ public enum MatchFeatures {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(keys.count * 24)
         var bounded: [UInt8] = []
-        var skeleton: [UInt8] = []
         for key in keys {
             bounded.removeAll(keepingCapacity: true)
             bounded.append(UInt8(ascii: "^"))
@@ -30,9 +29,6 @@ public enum MatchFeatures {
             if letters > stemLength { hashes.append(hash(.stem, bounded, 1, stemLength)) }
             addGrams(bounded, length: 3, kind: .gram3, into: &hashes)
             addGrams(bounded, length: 4, kind: .gram4, into: &hashes)
-            skeleton.removeAll(keepingCapacity: true)
-            for byte in bounded where !isVowel(byte) { skeleton.append(byte) }
-            if skeleton.count >= 4 { addGrams(skeleton, length: 3, kind: .skeleton, into: &hashes) }
         }
         hashes.sort()
         var features: [(feature: UInt64, count: Float)] = []
@@ -45,14 +41,6 @@ public enum MatchFeatures {
             }
         }
         return features
-    }
-
-    @inline(__always)
-    private static func isVowel(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"), UInt8(ascii: "v"): true
-        default: false
-        }
     }
 
     private static func addGrams(_ bytes: [UInt8], length: Int, kind: Kind, into hashes: inout [UInt64]) {
