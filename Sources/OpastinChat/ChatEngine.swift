@@ -1,4 +1,5 @@
 internal import Foundation
+import Synchronization
 public import OpastinKnowledge
 public import OpastinMatch
 public import OpastinText
@@ -26,8 +27,18 @@ public struct ChatEngine: Sendable {
     /// Builds the whole pipeline from a knowledge base: analyzer, index, language identifier.
     public static func build(knowledge: KnowledgeBase) throws(TextError) -> ChatEngine {
         let analyzer = try Analyzer()
-        let index = IntentIndex(knowledge: knowledge, analyzer: analyzer)
-        let identifier = LanguageIdentifierTraining.train(knowledge: knowledge, analyzer: analyzer)
+        // The index and the language model are independent: build them on two cores.
+        let parts = ParallelParts()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                parts.index.withLock { $0 = IntentIndex(knowledge: knowledge, analyzer: analyzer) }
+            } else {
+                parts.identifier.withLock { $0 = LanguageIdentifierTraining.train(knowledge: knowledge, analyzer: analyzer) }
+            }
+        }
+        // concurrentPerform returns after both parts ran, so both are set.
+        let index = parts.index.withLock { $0! }
+        let identifier = parts.identifier.withLock { $0! }
         return ChatEngine(knowledge: knowledge, matcher: Matcher(index: index, analyzer: analyzer), languageIdentifier: identifier)
     }
 
@@ -251,6 +262,12 @@ public struct ChatEngine: Sendable {
     private func numbered(_ options: [ReplyOption]) -> String {
         options.map { "\($0.number). \($0.label)" }.joined(separator: "\n")
     }
+}
+
+/// The results of the two start-up jobs that run in parallel.
+private final class ParallelParts: Sendable {
+    let index = Mutex<IntentIndex?>(nil)
+    let identifier = Mutex<LanguageIdentifier?>(nil)
 }
 
 /// Reads "1", " 2.", "٢" or "۲" as an option number.

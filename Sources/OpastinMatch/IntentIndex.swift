@@ -39,6 +39,7 @@ public final class IntentIndex: Sendable {
     /// How much the centroid counts against the nearest examples in an intent's score.
     public let centroidShare: Float
 
+
     /// The number of example utterances indexed.
     public var exampleCount: Int { exampleText.count }
 
@@ -56,7 +57,7 @@ public final class IntentIndex: Sendable {
     /// Builds the index from (intent, text) pairs.
     public init(
         utterances: [(intent: String, text: String)], analyzer: Analyzer, maximumDocumentShare: Float = 0.1,
-        postingsPerFeature: Int = 48, centroidShare: Float = 0.35
+        postingsPerFeature: Int = 32, centroidShare: Float = 0.35
     ) {
         var ids: [String] = []
         var idIndex: [String: Int32] = [:]
@@ -64,7 +65,9 @@ public final class IntentIndex: Sendable {
         var exampleText: [String] = []
         var vectors: [[(feature: UInt64, count: Float)]] = []
         var documentFrequency: [UInt64: Float] = [:]
-        var featureIntents: [UInt64: Set<Int32>] = [:]
+        // Per feature: how many intents have it, and the last one counted (examples come
+        // grouped by intent, so a feature is counted once per intent without a set).
+        var featureIntents: [UInt64: (count: Int32, last: Int32)] = [:]
         for utterance in utterances {
             let index = idIndex[utterance.intent] ?? {
                 ids.append(utterance.intent)
@@ -78,7 +81,8 @@ public final class IntentIndex: Sendable {
             vectors.append(features)
             for entry in features {
                 documentFrequency[entry.feature, default: 0] += 1
-                featureIntents[entry.feature, default: []].insert(index)
+                let seen = featureIntents[entry.feature] ?? (0, -1)
+                if seen.last != index { featureIntents[entry.feature] = (seen.count + 1, index) }
             }
         }
         let count = Float(max(exampleText.count, 1))
@@ -173,26 +177,31 @@ public final class IntentIndex: Sendable {
     public func score(_ analyzed: AnalyzedText) -> [IntentScore] {
         let query = Self.weigh(MatchFeatures.extract(keys: analyzed.keys), numbers: featureNumbers, idf: inverseDocumentFrequency, unseen: unseenWeight)
         guard !query.isEmpty else { return [] }
+
         var similarity = [Float](repeating: 0, count: exampleText.count)
         var touched: [Int32] = []
-        touched.reserveCapacity(512)
-        postingExample.withUnsafeBufferPointer { examples in
-            postingWeight.withUnsafeBufferPointer { weights in
-                for (feature, weight) in query {
-                    for position in Int(postingStart[Int(feature)])..<Int(postingStart[Int(feature) + 1]) {
-                        let example = Int(examples[position])
-                        if similarity[example] == 0 { touched.append(Int32(example)) }
-                        similarity[example] += weight * weights[position]
+        touched.reserveCapacity(1024)
+        var centroidSimilarity = [Float](repeating: 0, count: intentIDs.count)
+        similarity.withUnsafeMutableBufferPointer { similarity in
+            postingExample.withUnsafeBufferPointer { examples in
+                postingWeight.withUnsafeBufferPointer { weights in
+                    for (feature, weight) in query {
+                        for position in Int(postingStart[Int(feature)])..<Int(postingStart[Int(feature) + 1]) {
+                            let example = Int(examples[position])
+                            if similarity[example] == 0 { touched.append(Int32(example)) }
+                            similarity[example] += weight * weights[position]
+                        }
                     }
                 }
             }
         }
-        var centroidSimilarity = [Float](repeating: 0, count: intentIDs.count)
-        centroidIntent.withUnsafeBufferPointer { intents in
-            centroidWeight.withUnsafeBufferPointer { weights in
-                for (feature, weight) in query {
-                    for position in Int(centroidStart[Int(feature)])..<Int(centroidStart[Int(feature) + 1]) {
-                        centroidSimilarity[Int(intents[position])] += weight * weights[position]
+        centroidSimilarity.withUnsafeMutableBufferPointer { centroidSimilarity in
+            centroidIntent.withUnsafeBufferPointer { intents in
+                centroidWeight.withUnsafeBufferPointer { weights in
+                    for (feature, weight) in query {
+                        for position in Int(centroidStart[Int(feature)])..<Int(centroidStart[Int(feature) + 1]) {
+                            centroidSimilarity[Int(intents[position])] += weight * weights[position]
+                        }
                     }
                 }
             }

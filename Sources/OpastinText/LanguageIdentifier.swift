@@ -29,7 +29,9 @@ public struct LanguageIdentifier: Sendable {
     /// After `finish()`: the variants in a fixed order, and per feature the log-probability
     /// under every variant, so scoring a feature is one lookup.
     private var variantOrder: [LanguageVariant] = []
-    private var logProbabilities: [UInt64: [Float]] = [:]
+    /// Feature → row in `logProbabilities`, which holds one value per variant per row.
+    private var rows: [UInt64: Int32] = [:]
+    private var logProbabilities: [Float] = []
     private var unseenLogProbability: [Float] = []
     /// Below this many letters a message is too short to tell.
     public var minimumLetters = 3
@@ -52,9 +54,8 @@ public struct LanguageIdentifier: Sendable {
     }
 
     private mutating func add(_ features: [UInt64: Float], to variant: LanguageVariant) {
-        var table = counts[variant, default: [:]]
-        for (feature, count) in features { table[feature, default: 0] += count }
-        counts[variant] = table
+        // Modified in place: copying the variant's table per text made training quadratic.
+        for (feature, count) in features { counts[variant, default: [:]][feature, default: 0] += count }
     }
 
     /// Call once after training: turns counts into smoothed log-probabilities.
@@ -67,10 +68,12 @@ public struct LanguageIdentifier: Sendable {
             (counts[variant]?.values.reduce(0, +) ?? 0) + smoothing * Float(max(vocabulary.count, 1))
         }
         unseenLogProbability = denominators.map { logf(smoothing / $0) }
-        logProbabilities.reserveCapacity(vocabulary.count)
-        for feature in vocabulary {
-            logProbabilities[feature] = variantOrder.indices.map { index in
-                logf(((counts[variantOrder[index]]?[feature] ?? 0) + smoothing) / denominators[index])
+        rows.reserveCapacity(vocabulary.count)
+        logProbabilities.reserveCapacity(vocabulary.count * variantOrder.count)
+        for feature in vocabulary.sorted() {
+            rows[feature] = Int32(rows.count)
+            for index in variantOrder.indices {
+                logProbabilities.append(logf(((counts[variantOrder[index]]?[feature] ?? 0) + smoothing) / denominators[index]))
             }
         }
         counts = [:]
@@ -103,9 +106,14 @@ public struct LanguageIdentifier: Sendable {
         let total = features.values.reduce(0, +)
         guard total > 0 else { return [] }
         var sums = [Float](repeating: 0, count: variantOrder.count)
+        let width = variantOrder.count
         for (feature, count) in features {
-            let vector = logProbabilities[feature] ?? unseenLogProbability
-            for index in candidates { sums[index] += count * vector[index] }
+            if let row = rows[feature] {
+                let base = Int(row) * width
+                for index in candidates { sums[index] += count * logProbabilities[base + index] }
+            } else {
+                for index in candidates { sums[index] += count * unseenLogProbability[index] }
+            }
         }
         return candidates.map { (variantOrder[$0], Double(sums[$0] / total)) }
             .sorted { $0.score > $1.score || ($0.score == $1.score && $0.variant.description < $1.variant.description) }

@@ -51,6 +51,10 @@ func percentiles(_ samples: [Double]) -> (median: Double, p99: Double) {
 }
 
 let matcher = engine.matcher
+let analyzeTime = time(rounds: 20) { _ = matcher.analyzer.analyze($0) }
+let analyzedMessages = Dictionary(messages.map { ($0, matcher.analyzer.analyze($0)) }, uniquingKeysWith: { first, _ in first })
+let scoreTime = time(rounds: 20) { _ = matcher.index.score(analyzedMessages[$0]!) }
+let languageTime = time(rounds: 20) { _ = engine.languageIdentifier.identify(analyzedMessages[$0]!) }
 let matchTime = time(rounds: 20) { _ = matcher.match($0) }
 let replyTime = time(rounds: 5) { message in
     var session = Session()
@@ -82,6 +86,9 @@ let bigTime = time(rounds: 5) { _ = bigMatcher.match($0) }
 
 print("Opastin benchmark (\(messages.count) messages, \(matcher.index.exampleCount) examples, \(engine.knowledge.intents.count) intents)")
 print(String(format: "start-up to first answer (in process): %.0f ms", microseconds(startup) / 1000))
+print(String(format: "  of which analysis:          median %6.1f µs   p99 %6.1f µs", analyzeTime.median, analyzeTime.p99))
+print(String(format: "  of which index scoring:     median %6.1f µs   p99 %6.1f µs", scoreTime.median, scoreTime.p99))
+print(String(format: "language identification:      median %6.1f µs   p99 %6.1f µs", languageTime.median, languageTime.p99))
 print(String(format: "match, full knowledge:        median %6.1f µs   p99 %6.1f µs", matchTime.median, matchTime.p99))
 print(String(format: "reply (match + language + dialogue): median %6.1f µs   p99 %6.1f µs", replyTime.median, replyTime.p99))
 print(String(format: "match, 10× examples (%d):  median %6.1f µs   p99 %6.1f µs   ratio %.2f×", bigIndex.exampleCount, bigTime.median, bigTime.p99, bigTime.median / matchTime.median))
