@@ -108,8 +108,16 @@ public struct ChatEngine: Sendable {
                 kind: .clarify, options: options, sources: [], links: [])
         case .fallback:
             if let city = mentionedCity, let reply = cityFollowUp(city, session: &session, match: match) { return reply }
-            if let language = mentions.language(in: match.analyzed), match.analyzed.keys.count <= 3 {
+            // A message that names a language and reads most like asking for one ("rud 3alay
+            // bil ingilizi") switches, even when its score alone was too low to answer.
+            let top = match.ranked.first?.intentID
+            if let language = mentions.language(in: match.analyzed),
+               top == DialogueAction.changeLanguage || match.analyzed.keys.count <= 3
+            {
                 return switchLanguage(to: language, session: &session, confidence: match.confidence)
+            }
+            if top == DialogueAction.setCity, let city = mentionedCity {
+                return answer(DialogueAction.setCity, match: match, mentionedCity: city, session: &session)
             }
             let locale = locale(session.language)
             return ChatReply(

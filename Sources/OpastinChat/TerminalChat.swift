@@ -103,7 +103,8 @@ public final class TerminalChat: Sendable {
         let locale = engine.locale(reply.language)
         var lines = [reply.answer]
         if !reply.links.isEmpty { lines.append(locale.string(.linksLabel) + ": " + reply.links.joined(separator: "  ")) }
-        if !reply.sources.isEmpty {
+        // Sources under answers; a question back ("Helsinki or Vaasa?") stays short.
+        if !reply.sources.isEmpty && reply.kind == .answer {
             lines.append(locale.string(.sourcesLabel) + ": " + Self.sourceSummary(reply.sources))
         }
         if staff, let diagnostics = reply.diagnostics { lines.append(staffView(reply, diagnostics)) }

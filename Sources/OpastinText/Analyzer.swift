@@ -41,7 +41,7 @@ public final class Analyzer: Sendable {
         var keys: [String] = []
         keys.reserveCapacity(words.count)
         for word in words {
-            let key = latinKey(of: word)
+            let key = latinKey(of: script == .arabic ? ArabicOrthography.lightStem(word) : word)
             if !key.isEmpty { keys.append(key) }
         }
         return AnalyzedText(normalized: folded, script: script, words: words, keys: keys)

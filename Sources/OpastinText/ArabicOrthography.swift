@@ -17,3 +17,21 @@ enum ArabicOrthography {
         return String(scalars)
     }
 }
+
+extension ArabicOrthography {
+    /// Prefixes stripped by light stemming (Larkey's light10): the article and the
+    /// conjunctions and prepositions written onto it — "الفنلندية", "والسكن", "بالعربي".
+    private static let prefixes: [[Unicode.Scalar]] = ["وال", "بال", "كال", "فال", "لل", "ال"].map { Array($0.unicodeScalars) }
+
+    /// A word without its article prefix, when at least three letters remain.
+    static func lightStem(_ word: String) -> String {
+        let scalars = Array(word.unicodeScalars)
+        guard let first = scalars.first, (0x0600...0x06FF).contains(first.value) else { return word }
+        for prefix in prefixes where scalars.count - prefix.count >= 3 && scalars.starts(with: prefix) {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[prefix.count...])
+            return String(view)
+        }
+        return word
+    }
+}

@@ -50,6 +50,7 @@ struct FixtureFolder {
           goodbye: Bye.
         topics: {language: Language, dialogue: Talk}
         cities: {helsinki: Helsinki, vaasa: Vaasa}
+        documents: {001_4dbe3307cfa3304b.txt: Helsinki programme}
         """
 
     static func intent(_ id: String, topic: String = "language", examples: [String], answer: String = "Text.", extra: String = "") -> String {
@@ -106,6 +107,15 @@ struct FixtureFolder {
         #expect(problems.contains { $0.file == "Knowledge/other.yaml" && $0.message.contains("does not match the file name") })
         #expect(problems.contains { $0.file == "Knowledge/broken.yaml" && $0.message.contains("not valid YAML") && $0.line != nil })
         #expect(throws: KnowledgeError.self) { try FixtureFolder(files: files).loader.load() }
+    }
+
+    @Test func everySourceDocumentNeedsATitleInEveryLocale() throws {
+        var files = FixtureFolder.dialogue
+        files["Locales/en.yaml"] = FixtureFolder.locale
+        files["Knowledge/a.yaml"] = FixtureFolder.intent("a", examples: ["one", "two"])
+            .replacingOccurrences(of: "001_4dbe3307cfa3304b.txt", with: "003_193b21f869fb5b54.txt")
+        let (_, problems) = try FixtureFolder(files: files).loader.loadCollectingProblems()
+        #expect(problems.contains { $0.file == "Locales/en.yaml" && $0.message.contains("003_193b21f869fb5b54.txt") })
     }
 
     @Test func sameExampleInTwoIntentsIsAnError() throws {
