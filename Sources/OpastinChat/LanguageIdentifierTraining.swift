@@ -9,17 +9,21 @@ public enum LanguageIdentifierTraining {
         var identifier = LanguageIdentifier()
         for language in knowledge.languages {
             guard let locale = knowledge.locales[language] else { continue }
-            var texts: [String] = []
+            // Short texts (what residents type) and the long answers (whole sentences).
+            var short: [String] = []
+            var answers: [String] = []
             for intent in knowledge.intents {
-                texts += intent.examples[language] ?? []
-                texts += intent.answers[language]?.allTexts ?? []
-                if let title = intent.titles[language] { texts.append(title) }
+                short += intent.examples[language] ?? []
+                if let title = intent.titles[language] { short.append(title) }
+                answers += intent.answers[language]?.allTexts ?? []
             }
-            texts += locale.strings.values.sorted()
-            texts += locale.topics.values.sorted()
-            for text in texts { identifier.train(text, language: language, analyzer: analyzer) }
+            short += locale.topics.values.sorted()
+            answers += locale.strings.values.sorted()
+            for text in short + answers { identifier.train(text, language: language, analyzer: analyzer) }
+            // Romanised copies of the short texts only: residents type short messages in
+            // Latin letters, and transliterating every answer would double start-up time.
             if let id = locale.romanization, let romanizer = try? Transliterator(id + "; Latin-ASCII") {
-                for text in texts where Script.dominant(in: text) == locale.script {
+                for text in short where Script.dominant(in: text) == locale.script {
                     identifier.train(romanizer.transliterate(text), language: language, analyzer: analyzer)
                 }
             }

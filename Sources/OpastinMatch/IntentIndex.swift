@@ -38,6 +38,11 @@ public final class IntentIndex: Sendable {
     private let centroidWeight: [Float]
     /// How much the centroid counts against the nearest examples in an intent's score.
     public let centroidShare: Float
+    /// The intent of each posting (parallel to `postingExample`), to skip non-candidates.
+    private let postingIntent: [UInt16]
+    /// How many intents, by centroid, get their nearest examples scored.
+    public let candidateCount: Int
+    private let outOfScopeIntent: Int32?
 
 
     /// The number of example utterances indexed.
@@ -57,7 +62,7 @@ public final class IntentIndex: Sendable {
     /// Builds the index from (intent, text) pairs.
     public init(
         utterances: [(intent: String, text: String)], analyzer: Analyzer, maximumDocumentShare: Float = 0.1,
-        postingsPerFeature: Int = 32, centroidShare: Float = 0.35
+        postingsPerFeature: Int = 32, centroidShare: Float = 0.35, candidateCount: Int = 8
     ) {
         var ids: [String] = []
         var idIndex: [String: Int32] = [:]
@@ -137,6 +142,9 @@ public final class IntentIndex: Sendable {
         self.inverseDocumentFrequency = idf
         self.postingStart = start
         self.postingExample = lists.flatMap { $0.map(\.example) }
+        self.postingIntent = lists.flatMap { $0.map { UInt16(exampleIntent[Int($0.example)]) } }
+        self.candidateCount = candidateCount
+        self.outOfScopeIntent = idIndex[DialogueAction.outOfScope]
         self.postingWeight = lists.flatMap { $0.map(\.weight) }
         self.unseenWeight = unseen
     }
@@ -178,29 +186,43 @@ public final class IntentIndex: Sendable {
         let query = Self.weigh(MatchFeatures.extract(keys: analyzed.keys), numbers: featureNumbers, idf: inverseDocumentFrequency, unseen: unseenWeight)
         guard !query.isEmpty else { return [] }
 
-        var similarity = [Float](repeating: 0, count: exampleText.count)
-        var touched: [Int32] = []
-        touched.reserveCapacity(1024)
+        // Stage 1: every intent's centroid (at most one entry per intent per feature).
         var centroidSimilarity = [Float](repeating: 0, count: intentIDs.count)
-        similarity.withUnsafeMutableBufferPointer { similarity in
-            postingExample.withUnsafeBufferPointer { examples in
-                postingWeight.withUnsafeBufferPointer { weights in
-                    for (feature, weight) in query {
-                        for position in Int(postingStart[Int(feature)])..<Int(postingStart[Int(feature) + 1]) {
-                            let example = Int(examples[position])
-                            if similarity[example] == 0 { touched.append(Int32(example)) }
-                            similarity[example] += weight * weights[position]
-                        }
-                    }
-                }
-            }
-        }
         centroidSimilarity.withUnsafeMutableBufferPointer { centroidSimilarity in
             centroidIntent.withUnsafeBufferPointer { intents in
                 centroidWeight.withUnsafeBufferPointer { weights in
                     for (feature, weight) in query {
                         for position in Int(centroidStart[Int(feature)])..<Int(centroidStart[Int(feature) + 1]) {
                             centroidSimilarity[Int(intents[position])] += weight * weights[position]
+                        }
+                    }
+                }
+            }
+        }
+        // Stage 2: nearest examples, only for the intents whose centroids come closest (and
+        // the out-of-scope examples, which the decision compares against): most postings
+        // are then only read, not accumulated.
+        var candidate = [Bool](repeating: false, count: intentIDs.count)
+        for intent in centroidSimilarity.indices.sorted(by: { centroidSimilarity[$0] > centroidSimilarity[$1] }).prefix(candidateCount)
+        where centroidSimilarity[intent] > 0 {
+            candidate[intent] = true
+        }
+        if let outOfScope = outOfScopeIntent { candidate[Int(outOfScope)] = true }
+
+        var similarity = [Float](repeating: 0, count: exampleText.count)
+        var touched: [Int32] = []
+        touched.reserveCapacity(512)
+        similarity.withUnsafeMutableBufferPointer { similarity in
+            postingExample.withUnsafeBufferPointer { examples in
+                postingIntent.withUnsafeBufferPointer { intents in
+                    postingWeight.withUnsafeBufferPointer { weights in
+                        for (feature, weight) in query {
+                            for position in Int(postingStart[Int(feature)])..<Int(postingStart[Int(feature) + 1])
+                            where candidate[Int(intents[position])] {
+                                let example = Int(examples[position])
+                                if similarity[example] == 0 { touched.append(Int32(example)) }
+                                similarity[example] += weight * weights[position]
+                            }
                         }
                     }
                 }

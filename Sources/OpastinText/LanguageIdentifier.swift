@@ -42,14 +42,14 @@ public struct LanguageIdentifier: Sendable {
 
     /// Adds training text for a language (the script is read from the text).
     public mutating func train(_ text: String, language: LanguageCode, analyzer: Analyzer) {
-        let analyzed = analyzer.analyze(text)
-        guard analyzed.script != .unknown else { return }
-        let variant = LanguageVariant(language: language, script: analyzed.script)
-        add(Self.features(of: analyzed.words), to: variant)
-        if analyzed.script == .latin {
+        let (words, script) = analyzer.segment(text)
+        guard script != .unknown else { return }
+        let variant = LanguageVariant(language: language, script: script)
+        add(Self.features(of: words), to: variant)
+        if script == .latin {
             // Residents often drop ä, ö, å: learn the bare form too.
-            let bare = analyzed.words.map { TextNormalizer.removeMarks($0) }
-            if bare != analyzed.words { add(Self.features(of: bare), to: variant) }
+            let bare = words.map { TextNormalizer.removeMarks($0) }
+            if bare != words { add(Self.features(of: bare), to: variant) }
         }
     }
 
