@@ -45,17 +45,17 @@ public struct LanguageIdentifier: Sendable {
         let (words, script) = analyzer.segment(text)
         guard script != .unknown else { return }
         let variant = LanguageVariant(language: language, script: script)
-        add(Self.features(of: words), to: variant)
+        Self.add(Self.features(of: words), to: &counts[variant, default: [:]])
         if script == .latin {
             // Residents often drop ä, ö, å: learn the bare form too.
             let bare = words.map { TextNormalizer.removeMarks($0) }
-            if bare != words { add(Self.features(of: bare), to: variant) }
+            if bare != words { Self.add(Self.features(of: bare), to: &counts[variant, default: [:]]) }
         }
     }
 
-    private mutating func add(_ features: [UInt64: Float], to variant: LanguageVariant) {
-        // Modified in place: copying the variant's table per text made training quadratic.
-        for (feature, count) in features { counts[variant, default: [:]][feature, default: 0] += count }
+    /// Adds counts to a variant's table, in place (copying it per text made training quadratic).
+    private static func add(_ features: [UInt64: Float], to table: inout [UInt64: Float]) {
+        for (feature, count) in features { table[feature, default: 0] += count }
     }
 
     /// Call once after training: turns counts into smoothed log-probabilities.
