@@ -6,13 +6,16 @@ import Testing
     @Test func answersInTheLanguageTypedAndSwitchesWithLang() throws {
         let output = try BinaryRunner.run(["chat"], lines: [
             "Tarvitsen tulkin lääkärikäynnille",
+            "1",
             "/lang sv",
             "/lang xx",
             "/quit",
             "this line is never read",
         ])
         #expect(output.status == 0)
-        #expect(output.stdout.contains("Lähteet") || output.stdout.contains("lähteet"))
+        #expect(output.stdout.contains("Asutko Helsingissä vai Vaasassa?"))  // the city question, in Finnish
+        #expect(output.stdout.contains("Lähteet: "))  // the answer after "1", with its sources
+        #expect(output.stdout.contains("svenska"))  // the switch to Swedish, said in Swedish
         #expect(!output.stdout.contains("never read"))
         #expect(!output.stdout.contains("> "))  // no prompt when stdin is not a terminal
     }
