@@ -27,7 +27,7 @@ def main():
     outcomes = json.load(open(sys.argv[1]))["outcomes"]
     results = []
     for minimum in [x / 100 for x in range(10, 45)]:
-      for oos_margin in [0, 0.02, 0.04, 0.06, 0.08, 0.1]:
+      for oos_margin in [0, 0.04, 0.08, 0.1, 0.12, 0.15, 0.2]:
         for margin in [0, 0.01, 0.02, 0.03]:
             certain = 0.6
             right = oos = rejected = 0

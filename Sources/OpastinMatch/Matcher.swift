@@ -29,7 +29,7 @@ public struct MatchPolicy: Sendable {
     public var clarifyMargin = 0.02
     /// When the out-of-scope examples score within this of the best intent, the message is
     /// taken as out of scope: it resembles what Opastin must not answer as much as anything.
-    public var outOfScopeMargin = 0.10
+    public var outOfScopeMargin = 0.12
     /// Above this the best intent is answered whatever the runner-up.
     public var certainScore = 0.65
     public init() {}
