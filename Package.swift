@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "OpastinTextTests", dependencies: ["OpastinText"]),
         .testTarget(name: "OpastinKnowledgeTests", dependencies: ["OpastinKnowledge"]),
         .testTarget(name: "OpastinMatchTests", dependencies: ["OpastinMatch", "OpastinKnowledge", "OpastinText"]),
-        .testTarget(name: "OpastinChatTests", dependencies: ["OpastinChat", "OpastinKnowledge", "OpastinMatch"]),
+        .testTarget(name: "OpastinChatTests", dependencies: ["OpastinChat", "OpastinKnowledge", "OpastinMatch", "OpastinText"]),
         .testTarget(name: "OpastinServerTests", dependencies: ["OpastinServer", "OpastinChat"]),
         .testTarget(name: "OpastinEndToEndTests", dependencies: ["opastin"]),
     ]

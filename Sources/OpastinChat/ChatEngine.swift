@@ -25,8 +25,12 @@ public struct ChatEngine: Sendable {
     }
 
     /// Builds the whole pipeline from a knowledge base: analyzer, index, language identifier.
-    public static func build(knowledge: KnowledgeBase) throws(TextError) -> ChatEngine {
+    /// With a cache and key, a previously built index and model are read back instead.
+    public static func build(knowledge: KnowledgeBase, cache: EngineCache? = nil, cacheKey: String? = nil) throws(TextError) -> ChatEngine {
         let analyzer = try Analyzer()
+        if let cache, let cacheKey, let (index, identifier) = cache.load(key: cacheKey) {
+            return ChatEngine(knowledge: knowledge, matcher: Matcher(index: index, analyzer: analyzer), languageIdentifier: identifier)
+        }
         // The index and the language model are independent: build them on two cores.
         let parts = ParallelParts()
         DispatchQueue.concurrentPerform(iterations: 2) { part in
@@ -39,6 +43,7 @@ public struct ChatEngine: Sendable {
         // concurrentPerform returns after both parts ran, so both are set.
         let index = parts.index.withLock { $0! }
         let identifier = parts.identifier.withLock { $0! }
+        if let cache, let cacheKey { cache.store(index, identifier, key: cacheKey) }
         return ChatEngine(knowledge: knowledge, matcher: Matcher(index: index, analyzer: analyzer), languageIdentifier: identifier)
     }
 

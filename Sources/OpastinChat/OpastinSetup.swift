@@ -26,9 +26,10 @@ public enum OpastinSetup {
             localesDirectory: root.appendingPathComponent("Locales"))
     }
 
-    /// Loads and validates the knowledge under `root` and builds the engine.
-    public static func buildEngine(root: URL) throws -> ChatEngine {
+    /// Loads and validates the knowledge under `root` and builds the engine, reusing the
+    /// built index and model from the cache when the knowledge has not changed.
+    public static func buildEngine(root: URL, cache: EngineCache = .standard()) throws -> ChatEngine {
         let knowledge = try loader(root: root).load()
-        return try ChatEngine.build(knowledge: knowledge)
+        return try ChatEngine.build(knowledge: knowledge, cache: cache, cacheKey: EngineCache.key(root: root))
     }
 }

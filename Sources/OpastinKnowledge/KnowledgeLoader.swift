@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 internal import OpastinText
 internal import Yams
 
@@ -42,14 +43,23 @@ public struct KnowledgeLoader: Sendable {
             problems.append(KnowledgeProblem(file: "Locales", line: nil, "no usable locale"))
         }
 
-        var intents: [Intent] = []
-        for url in yamlFiles(in: knowledgeDirectory, label: "Knowledge", problems: &problems) {
+        // Intent files are independent: parse them on every core, then report in file order.
+        let urls = yamlFiles(in: knowledgeDirectory, label: "Knowledge", problems: &problems)
+        let languages = Set(locales.keys)
+        let parsed = Mutex([(Intent?, [KnowledgeProblem])?](repeating: nil, count: urls.count))
+        DispatchQueue.concurrentPerform(iterations: urls.count) { index in
+            let url = urls[index]
             let file = YAMLFile(url: url, displayName: "Knowledge/\(url.lastPathComponent)")
-            let parser = IntentParser(file: file, languages: Set(locales.keys), policy: policy)
-            if let intent = parser.parse(expectedID: url.deletingPathExtension().lastPathComponent) {
-                intents.append(intent)
-            }
-            problems += file.problems
+            let intent = IntentParser(file: file, languages: languages, policy: policy)
+                .parse(expectedID: url.deletingPathExtension().lastPathComponent)
+            let problems = file.problems
+            parsed.withLock { $0[index] = (intent, problems) }
+        }
+        var intents: [Intent] = []
+        for result in parsed.withLock({ $0 }) {
+            guard let (intent, fileProblems) = result else { continue }
+            if let intent { intents.append(intent) }
+            problems += fileProblems
         }
         problems += CrossFileRules(policy: policy).check(intents: intents, locales: locales)
         if intents.isEmpty || locales.isEmpty { return (nil, problems) }

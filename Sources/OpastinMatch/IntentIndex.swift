@@ -254,4 +254,59 @@ public final class IntentIndex: Sendable {
         }
         return scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
     }
+
+    // MARK: Binary form
+
+    /// Writes the built index, for `EngineCache`.
+    public func encode(into writer: inout BinaryWriter) {
+        writer.write(intentIDs)
+        writer.write(exampleIntent)
+        writer.write(exampleText)
+        let features = featureNumbers.sorted { $0.value < $1.value }
+        writer.write(features.map(\.key))
+        writer.write(inverseDocumentFrequency)
+        writer.write(postingStart)
+        writer.write(postingExample)
+        writer.write(postingWeight)
+        writer.write(postingIntent)
+        writer.write(unseenWeight)
+        writer.write(centroidStart)
+        writer.write(centroidIntent)
+        writer.write(centroidWeight)
+        writer.write(centroidShare)
+        writer.write(candidateCount)
+    }
+
+    /// Reads an index written by `encode(into:)`.
+    public init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
+        intentIDs = try reader.readStrings()
+        exampleIntent = try reader.readArray(of: Int32.self)
+        exampleText = try reader.readStrings()
+        let features = try reader.readArray(of: UInt64.self)
+        var numbers: [UInt64: Int32] = [:]
+        numbers.reserveCapacity(features.count)
+        for (number, feature) in features.enumerated() { numbers[feature] = Int32(number) }
+        featureNumbers = numbers
+        inverseDocumentFrequency = try reader.readArray(of: Float.self)
+        postingStart = try reader.readArray(of: Int32.self)
+        postingExample = try reader.readArray(of: Int32.self)
+        postingWeight = try reader.readArray(of: Float.self)
+        postingIntent = try reader.readArray(of: UInt16.self)
+        unseenWeight = try reader.readFloat()
+        centroidStart = try reader.readArray(of: Int32.self)
+        centroidIntent = try reader.readArray(of: Int32.self)
+        centroidWeight = try reader.readArray(of: Float.self)
+        centroidShare = try reader.readFloat()
+        candidateCount = try reader.readInt()
+        outOfScopeIntent = intentIDs.firstIndex(of: DialogueAction.outOfScope).map { Int32($0) }
+        // Every range must lie inside its arrays, or a lookup would read out of bounds.
+        guard postingStart.count == inverseDocumentFrequency.count + 1, centroidStart.count == postingStart.count,
+              Int(postingStart.last ?? 0) == postingExample.count, postingWeight.count == postingExample.count,
+              postingIntent.count == postingExample.count, Int(centroidStart.last ?? 0) == centroidIntent.count,
+              centroidWeight.count == centroidIntent.count, exampleIntent.count == exampleText.count,
+              postingExample.allSatisfy({ $0 >= 0 && Int($0) < exampleText.count }),
+              postingIntent.allSatisfy({ Int($0) < intentIDs.count }), centroidIntent.allSatisfy({ $0 >= 0 && Int($0) < intentIDs.count }),
+              exampleIntent.allSatisfy({ $0 >= 0 && Int($0) < intentIDs.count })
+        else { throw BinaryReader.Corrupt() }
+    }
 }

@@ -153,4 +153,36 @@ public struct LanguageIdentifier: Sendable {
         }
         return value
     }
+
+    // MARK: Binary form
+
+    /// Writes the finished model, for `EngineCache`.
+    public func encode(into writer: inout BinaryWriter) {
+        writer.write(variantOrder.map(\.language.rawValue))
+        writer.write(variantOrder.map(\.script.code))
+        writer.write(rows.sorted { $0.value < $1.value }.map(\.key))
+        writer.write(logProbabilities)
+        writer.write(unseenLogProbability)
+        writer.write(minimumLetters)
+        writer.write([minimumMargin])
+    }
+
+    /// Reads a model written by `encode(into:)`.
+    public init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
+        let languages = try reader.readStrings()
+        let scripts = try reader.readStrings()
+        guard languages.count == scripts.count else { throw BinaryReader.Corrupt() }
+        variantOrder = zip(languages, scripts).map { LanguageVariant(language: LanguageCode($0), script: Script($1)) }
+        let features = try reader.readArray(of: UInt64.self)
+        rows.reserveCapacity(features.count)
+        for (row, feature) in features.enumerated() { rows[feature] = Int32(row) }
+        logProbabilities = try reader.readArray(of: Float.self)
+        unseenLogProbability = try reader.readArray(of: Float.self)
+        minimumLetters = try reader.readInt()
+        let margin = try reader.readArray(of: Double.self)
+        guard margin.count == 1, logProbabilities.count == features.count * variantOrder.count,
+              unseenLogProbability.count == variantOrder.count
+        else { throw BinaryReader.Corrupt() }
+        minimumMargin = margin[0]
+    }
 }

@@ -8,7 +8,7 @@ enum EngineFixture {
 
     static let engine: ChatEngine = {
         do {
-            return try OpastinSetup.buildEngine(root: root)
+            return try OpastinSetup.buildEngine(root: root, cache: EngineCache(directory: nil))
         } catch {
             fatalError("the bundled knowledge must load: \(error)")
         }

@@ -1,0 +1,83 @@
+public import Foundation
+internal import OpastinMatch
+internal import OpastinText
+
+/// Keeps the built index and language model on disk, keyed by everything they are built
+/// from (every Knowledge and Locales file, and the executable itself), so a restart with
+/// unchanged knowledge reads them back in milliseconds instead of rebuilding them.
+///
+/// A missing, unreadable or corrupt cache is simply rebuilt; a cache never changes answers.
+public struct EngineCache: Sendable {
+    /// Where cache files live; nil disables caching.
+    public let directory: URL?
+    /// Bumped whenever the binary layout changes.
+    static let formatVersion = 1
+
+    public init(directory: URL?) { self.directory = directory }
+
+    /// The default place: `$OPASTIN_CACHE_DIR`, else `$XDG_CACHE_HOME/opastin`, else
+    /// `~/.cache/opastin`; `OPASTIN_CACHE_DIR=off` disables the cache.
+    public static func standard() -> EngineCache {
+        let environment = ProcessInfo.processInfo.environment
+        if let configured = environment["OPASTIN_CACHE_DIR"] {
+            return EngineCache(directory: configured == "off" ? nil : URL(fileURLWithPath: configured))
+        }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty {
+            return EngineCache(directory: URL(fileURLWithPath: xdg).appendingPathComponent("opastin"))
+        }
+        return EngineCache(directory: FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/opastin"))
+    }
+
+    /// A key for the knowledge under `root`: a hash of every file's name and bytes, and of
+    /// the running executable's size and date (new code may analyse text differently).
+    public static func key(root: URL) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01B3
+            }
+        }
+        mix("v\(formatVersion)".utf8)
+        for folder in ["Knowledge", "Locales"] {
+            let directory = root.appendingPathComponent(folder)
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
+            for name in names {
+                mix(name.utf8)
+                if let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) { mix(data) }
+            }
+        }
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: executable) {
+            mix("\(attributes[.size] ?? 0)|\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)".utf8)
+        }
+        return String(hash, radix: 16)
+    }
+
+    /// The cached index and model for a key, if present and intact.
+    func load(key: String) -> (IntentIndex, LanguageIdentifier)? {
+        guard let file = file(for: key), let data = FileManager.default.contents(atPath: file.path) else { return nil }
+        var reader = BinaryReader([UInt8](data))
+        do {
+            let index = try IntentIndex(decoding: &reader)
+            let identifier = try LanguageIdentifier(decoding: &reader)
+            return reader.isAtEnd ? (index, identifier) : nil
+        } catch {
+            return nil
+        }
+    }
+
+    /// Stores them (atomically: a reader never sees half a file); failures are ignored.
+    func store(_ index: IntentIndex, _ identifier: LanguageIdentifier, key: String) {
+        guard let directory, let file = file(for: key) else { return }
+        var writer = BinaryWriter()
+        index.encode(into: &writer)
+        identifier.encode(into: &writer)
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try? Data(writer.bytes).write(to: file, options: .atomic)
+    }
+
+    private func file(for key: String) -> URL? {
+        directory?.appendingPathComponent("engine-\(key).bin")
+    }
+}
