@@ -255,6 +255,18 @@ public final class IntentIndex: Sendable {
         return scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
     }
 
+    /// For the benchmark: how many query features a message has, and how many example and
+    /// centroid postings scoring it reads.
+    public func postingVolume(for analyzed: AnalyzedText) -> (features: Int, examplePostings: Int, centroidPostings: Int) {
+        let query = Self.weigh(MatchFeatures.extract(keys: analyzed.keys), numbers: featureNumbers, idf: inverseDocumentFrequency, unseen: unseenWeight)
+        var examples = 0, centroids = 0
+        for (feature, _) in query {
+            examples += Int(postingStart[Int(feature) + 1] - postingStart[Int(feature)])
+            centroids += Int(centroidStart[Int(feature) + 1] - centroidStart[Int(feature)])
+        }
+        return (query.count, examples, centroids)
+    }
+
     // MARK: Binary form
 
     /// Writes the built index, for `EngineCache`.

@@ -84,6 +84,9 @@ let bigIndex = IntentIndex(utterances: utterances, analyzer: matcher.analyzer)
 let bigMatcher = Matcher(index: bigIndex, analyzer: matcher.analyzer)
 let bigTime = time(rounds: 5) { _ = bigMatcher.match($0) }
 
+let volumes = messages.map { matcher.index.postingVolume(for: analyzedMessages[$0]!) }
+let middle = volumes.count / 2
+print("per message (median): \(volumes.map(\.features).sorted()[middle]) indexed features, \(volumes.map(\.examplePostings).sorted()[middle]) example postings, \(volumes.map(\.centroidPostings).sorted()[middle]) centroid postings")
 print("Opastin benchmark (\(messages.count) messages, \(matcher.index.exampleCount) examples, \(engine.knowledge.intents.count) intents)")
 print(String(format: "start-up to first answer (in process): %.0f ms", microseconds(startup) / 1000))
 print(String(format: "  of which analysis:          median %6.1f µs   p99 %6.1f µs", analyzeTime.median, analyzeTime.p99))
