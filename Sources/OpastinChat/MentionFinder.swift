@@ -4,8 +4,10 @@ public import OpastinText
 /// Finds names of cities and languages in a message ("Vaasassa", "по-английски"), from the
 /// aliases in `Knowledge/set-city.yaml` and `Locales/*.yaml`, compared as Latin keys.
 public struct MentionFinder: Sendable {
-    private let cityKeys: [(key: String, city: City)]
-    private let languageKeys: [(key: String, language: LanguageCode)]
+    /// Aliases by their first three letters (every alias has at least three), so a word is
+    /// compared only with the few aliases that could match it.
+    private let cityKeys: [String: [(key: String, city: City)]]
+    private let languageKeys: [String: [(key: String, language: LanguageCode)]]
 
     public init(knowledge: KnowledgeBase, analyzer: Analyzer) {
         var cities: [(String, City)] = []
@@ -29,19 +31,21 @@ public struct MentionFinder: Sendable {
                 if let key = keys.max(by: { $0.count < $1.count }), key.count >= 3 { languages.append((key, locale.code)) }
             }
         }
-        cityKeys = cities.sorted { $0.0.count > $1.0.count }
-        languageKeys = languages.sorted { $0.0.count > $1.0.count }
+        cityKeys = Dictionary(grouping: cities.sorted { $0.0.count > $1.0.count }, by: { String($0.0.prefix(3)) })
+            .mapValues { $0.map { (key: $0.0, city: $0.1) } }
+        languageKeys = Dictionary(grouping: languages.sorted { $0.0.count > $1.0.count }, by: { String($0.0.prefix(3)) })
+            .mapValues { $0.map { (key: $0.0, language: $0.1) } }
     }
 
     /// The city a message names, if exactly one.
     public func city(in analyzed: AnalyzedText) -> City? {
-        let found = Set(analyzed.keys.compactMap { word in cityKeys.first { matches(word, $0.key) }?.city })
+        let found = Set(analyzed.keys.compactMap { word in cityKeys[String(word.prefix(3))]?.first { matches(word, $0.key) }?.city })
         return found.count == 1 ? found.first : nil
     }
 
     /// The language a message names, if exactly one.
     public func language(in analyzed: AnalyzedText) -> LanguageCode? {
-        let found = Set(analyzed.keys.compactMap { word in languageKeys.first { matches(word, $0.key) }?.language })
+        let found = Set(analyzed.keys.compactMap { word in languageKeys[String(word.prefix(3))]?.first { matches(word, $0.key) }?.language })
         return found.count == 1 ? found.first : nil
     }
 

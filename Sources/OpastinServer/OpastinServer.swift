@@ -16,7 +16,7 @@ public struct OpastinServer: Service {
 
     /// What the accept loop gets for a new connection.
     enum Connection: Sendable {
-        case accepted(ConnectionChannel)
+        case accepted(PendingConnection)
         /// Over the connection limit: it is being told so and closed by `ConnectionRefusal`.
         case refused
     }
@@ -143,12 +143,12 @@ public struct OpastinServer: Service {
             }
             channel.closeFuture.whenComplete { _ in limit.release() }
             if let idleTimeout = configuration.idleTimeout {
+                // Before the decoder: bytes of a line still arriving count as activity.
                 try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(idleTimeout)))
-                try pipeline.addHandler(IdleConnectionCloser())
             }
             try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: configuration.maximumLineBytes)))
-            try pipeline.addHandler(ConnectionDrain(deadline: TimeAmount(configuration.drainTimeout)))
-            return .accepted(try ConnectionChannel(wrappingChannelSynchronously: channel))
+            try pipeline.addHandler(ConnectionLifecycle(drainDeadline: TimeAmount(configuration.drainTimeout)))
+            return .accepted(PendingConnection(try ConnectionChannel(wrappingChannelSynchronously: channel)))
         }
     }
 
@@ -159,7 +159,7 @@ public struct OpastinServer: Service {
             do {
                 try await listener.channel.executeThenClose { inbound in
                     for try await connection in inbound {
-                        guard case .accepted(let channel) = connection else {
+                        guard case .accepted(let pending) = connection, let channel = pending.take() else {
                             logger.warning("connection refused: the connection limit is reached")
                             continue
                         }
@@ -197,6 +197,9 @@ public struct OpastinServer: Service {
                     buffer.writeString(reply)
                     buffer.writeInteger(UInt8(ascii: "\n"))
                     try await outbound.write(buffer)
+                    // A pipelining client would otherwise keep this task busy with its whole
+                    // buffer while other connections wait: yield after every reply for fairness.
+                    await Task.yield()
                 }
                 // Closing discards unsent data: wait until every reply has reached the socket.
                 try await channel.writeAndFlush(channel.allocator.buffer(capacity: 0))
@@ -226,9 +229,15 @@ public struct OpastinServer: Service {
 }
 
 extension TimeAmount {
-    /// A NIO time amount from a Swift duration, to the nanosecond.
+    /// A NIO time amount from a Swift duration, to the nanosecond; durations beyond NIO's
+    /// range (about 292 years) are clamped rather than overflowing.
     init(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else {
+            self = .nanoseconds(seconds < 0 ? .min : .max)
+            return
+        }
+        self = .nanoseconds(nanoseconds.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
     }
 }

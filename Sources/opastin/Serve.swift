@@ -79,7 +79,7 @@ struct Serve: AsyncParsableCommand {
         do {
             try await ServiceGroup(configuration: groupConfiguration).run()
         } catch {
-            FileHandle.standardError.write(Data("opastin: the server stopped: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("opastin: cannot serve: \(error)\n".utf8))
             throw ExitCode(1)
         }
     }
