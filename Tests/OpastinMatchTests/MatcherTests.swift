@@ -1,0 +1,80 @@
+import OpastinKnowledge
+import OpastinMatch
+import OpastinText
+import Testing
+
+/// The index and decision rule on a small, hand-made set of examples.
+@Suite struct MatcherTests {
+    static let analyzer = try! Analyzer()
+
+    static let utterances: [(intent: String, text: String)] = [
+        ("finnish-courses", "suomen kielen kurssi"), ("finnish-courses", "where can I study finnish"),
+        ("finnish-courses", "курсы финского языка"), ("finnish-courses", "kurser i finska"),
+        ("housing-advice", "asumisneuvonta"), ("housing-advice", "problem with my landlord"),
+        ("housing-advice", "проблема с арендодателем"), ("housing-advice", "rådgivning om boende"),
+        ("daycare", "päiväkoti paikka lapselle"), ("daycare", "daycare place for my child"),
+        ("daycare", "детский сад для ребёнка"), ("daycare", "روضة أطفال"),
+        (DialogueAction.outOfScope, "weather tomorrow"), (DialogueAction.outOfScope, "football results"),
+        (DialogueAction.outOfScope, "best pizza recipe"), (DialogueAction.outOfScope, "cheap flights to spain"),
+    ]
+
+    static let matcher = Matcher(index: IntentIndex(utterances: utterances, analyzer: analyzer), analyzer: analyzer)
+
+    @Test(arguments: [
+        ("suomen kurssille", "finnish-courses"),
+        ("kursy finskogo", "finnish-courses"),
+        ("paivakoti", "daycare"),
+        ("детский садик", "daycare"),
+        ("asumisneuvontaan", "housing-advice"),
+        ("landlord problem", "housing-advice"),
+    ])
+    func inflectedRomanisedAndUnaccentedFormsReachTheirIntent(text: String, intent: String) {
+        #expect(Self.matcher.match(text).ranked.first?.intentID == intent, "\(text)")
+    }
+
+    @Test func outOfScopeExamplesLeadToTheFallback() {
+        #expect(Self.matcher.match("weather tomorrow in lapland").decision == .fallback)
+        #expect(Self.matcher.match("zzzz qqqq").decision == .fallback)
+        #expect(Self.matcher.match("").decision == .fallback)
+    }
+
+    @Test func scoresAreSortedAndBetweenZeroAndOne() {
+        let ranked = Self.matcher.match("finnish course for my child").ranked
+        #expect(ranked.count >= 2)
+        #expect(zip(ranked, ranked.dropFirst()).allSatisfy { $0.score >= $1.score })
+        #expect(ranked.allSatisfy { $0.score >= 0 && $0.score <= 1.0001 })
+    }
+
+    @Test func closeScoresAskForClarification() {
+        var matcher = Self.matcher
+        matcher.policy.clarifyMargin = 1
+        matcher.policy.minimumScore = 0
+        matcher.policy.outOfScopeMargin = 0
+        matcher.policy.certainScore = 2
+        guard case .clarify(let options) = matcher.match("finnish course for my child daycare").decision else {
+            Issue.record("expected a clarification")
+            return
+        }
+        #expect(options.count >= 2)
+        #expect(!options.contains(DialogueAction.outOfScope))
+    }
+
+    @Test func indexSurvivesItsBinaryForm() throws {
+        var writer = BinaryWriter()
+        Self.matcher.index.encode(into: &writer)
+        var reader = BinaryReader(writer.bytes)
+        let copy = try IntentIndex(decoding: &reader)
+        #expect(reader.isAtEnd)
+        for text in ["suomen kurssille", "детский садик", "weather"] {
+            let analyzed = Self.analyzer.analyze(text)
+            #expect(copy.score(analyzed) == Self.matcher.index.score(analyzed))
+        }
+    }
+
+    @Test func truncatedBinaryFormIsRejected() {
+        var writer = BinaryWriter()
+        Self.matcher.index.encode(into: &writer)
+        var reader = BinaryReader(Array(writer.bytes.prefix(writer.bytes.count / 2)))
+        #expect(throws: BinaryReader.Corrupt.self) { try IntentIndex(decoding: &reader) }
+    }
+}
