@@ -4,7 +4,8 @@
 Texts: ../shared/evaldata/langid/<lang>_{sentences,word-pairs,single-words}.txt (held-out, never
 trained on) and the project's own romanised chat set Tests/Evaluation/langid-romanised.tsv.
 lingua is restricted to the same six languages (its best case). An undetermined answer counts
-as wrong for both.
+as wrong for both (Opastin answers "undetermined" on purpose for a message too short or too
+ambiguous to tell; the chat then keeps the session's language); its share is shown.
 
     pip install lingua-language-detector
     swift build -c release && python3 bench/langid_compare.py [--limit 1000]
@@ -58,11 +59,13 @@ def main():
             texts = [t for code, t in rows if code == lang]
             if texts:
                 sets.append(("own-chat (romanised ru/ar)", lang, texts))
-    print(f"{'set':28} {'lang':4} {'n':>5}  {'opastin':>8}  {'lingua':>8}")
+    print(f"{'set':28} {'lang':4} {'n':>5}  {'opastin':>8} {'(undecided)':>11}  {'lingua':>8}")
     for kind, lang, texts in sets:
-        ours = accuracy(opastin_identify(args.binary, texts), [lang] * len(texts))
+        predicted = opastin_identify(args.binary, texts)
+        ours = accuracy(predicted, [lang] * len(texts))
+        undecided = sum(p is None for p in predicted) / len(texts)
         theirs = accuracy(lingua_identify(texts), [lang] * len(texts))
-        print(f"{kind:28} {lang:4} {len(texts):5}  {ours*100:7.1f}%  {theirs*100:7.1f}%")
+        print(f"{kind:28} {lang:4} {len(texts):5}  {ours*100:7.1f}% {undecided*100:10.1f}%  {theirs*100:7.1f}%")
         sys.stdout.flush()
 
 
