@@ -91,23 +91,38 @@ struct JSONWriter {
 
     private mutating func writeString(_ text: String) {
         output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{2028}": output += "\\u2028"
-            case "\u{2029}": output += "\\u2029"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    output += String(format: "\\u%04x", scalar.value)
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
+        // Most text needs no escaping: append it whole (appending scalar by scalar was a
+        // quarter of the server's time under load).
+        if !text.utf8.contains(where: Self.mayNeedEscaping) {
+            output += text
+        } else {
+            for scalar in text.unicodeScalars { writeEscaped(scalar) }
         }
         output += "\""
     }
+
+    /// Bytes that start something to escape: controls, quote, backslash, DEL, and the lead
+    /// byte of U+2028/U+2029 (checked exactly in `writeEscaped`).
+    private static func mayNeedEscaping(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2
+    }
+
+    private mutating func writeEscaped(_ scalar: Unicode.Scalar) {
+        switch scalar {
+        case "\"": output += "\\\""
+        case "\\": output += "\\\\"
+        case "\n": output += "\\n"
+        case "\r": output += "\\r"
+        case "\t": output += "\\t"
+        case "\u{2028}": output += "\\u2028"
+        case "\u{2029}": output += "\\u2029"
+        default:
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                output += String(format: "\\u%04x", scalar.value)
+            } else {
+                output.unicodeScalars.append(scalar)
+            }
+        }
+    }
+
 }
