@@ -198,7 +198,7 @@ public struct ChatEngine: Sendable {
         }
         return ChatReply(
             language: language, intent: intent.id, confidence: confidence, answer: body, kind: .answer,
-            options: [], sources: replySources(intent, language: language), links: intent.links)
+            options: [], sources: replySources(intent, language: language, city: session.city), links: intent.links)
     }
 
     /// "And in Vaasa?": the last city-dependent answer again, for the newly named city.
@@ -254,9 +254,15 @@ public struct ChatEngine: Sendable {
         return (first?.key ?? defaultLanguage, first?.value ?? .everyCity(""))
     }
 
-    private func replySources(_ intent: Intent, language: LanguageCode) -> [ReplySource] {
+    /// The intent's sources, in the reply's language; for an answer given for one city,
+    /// only that city's programme (and sources tied to no city).
+    private func replySources(_ intent: Intent, language: LanguageCode, city: City? = nil) -> [ReplySource] {
         let documents = locale(language).documents
-        return intent.sources.map {
+        let relevant = intent.sources.filter { source in
+            guard let city, intent.dependsOnCity, let sourceCity = source.city else { return true }
+            return sourceCity == city
+        }
+        return (relevant.isEmpty ? intent.sources : relevant).map {
             ReplySource(seed: $0.seed, document: documents[$0.seed] ?? $0.seed, location: $0.location, says: $0.says)
         }
     }

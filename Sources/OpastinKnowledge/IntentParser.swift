@@ -82,7 +82,9 @@ struct IntentParser {
                 ? seed.range(of: #"^\d{3}_[0-9a-f]{16}\.txt$"#, options: .regularExpression) != nil
                 : policy.seedNames.contains(seed)
             if !knownSeed { file.error(item["seed"], "source `\(seed)` names no seed document") }
-            sources.append(Source(seed: seed, location: location, says: says))
+            let city = file.string(item, "city", required: false).map { City($0) }
+            if let city, !City.all.contains(city) { file.error(item["city"], "unknown city `\(city)` in a source") }
+            sources.append(Source(seed: seed, location: location, says: says, city: city))
         }
         return sources
     }

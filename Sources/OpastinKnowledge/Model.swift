@@ -18,6 +18,8 @@ public struct Source: Sendable, Equatable {
     public let seed: String
     public let location: String
     public let says: String
+    /// The city whose programme this is: an answer for one city cites only its sources.
+    public let city: City?
 }
 
 /// An answer in one language: the same for every city, or one text per city.

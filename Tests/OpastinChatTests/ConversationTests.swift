@@ -98,6 +98,15 @@ import Testing
         #expect(throws: ChatError.self) { try EngineFixture.engine.reply(to: ChatRequest(text: String(repeating: "a", count: 5000)), in: &session) }
     }
 
+    @Test(arguments: [("helsinki", "Helsinki"), ("vaasa", "Vaasa")])
+    func aCityAnswerCitesOnlyThatCitysProgramme(city: String, documentWord: String) throws {
+        var session = Session(language: "en")
+        let reply = try EngineFixture.engine.reply(to: ChatRequest(text: "housing advice", city: city), in: &session)
+        #expect(reply.intent == "housing-advice")
+        #expect(!reply.sources.isEmpty)
+        #expect(reply.sources.allSatisfy { $0.document.contains(documentWord) }, "\(reply.sources.map(\.document))")
+    }
+
     @Test func everyAnswerCarriesSourcesWithDocumentTitles() throws {
         for intent in EngineFixture.engine.knowledge.intents where intent.topic != "dialogue" && intent.topic != "none" {
             var session = Session(language: "en")
