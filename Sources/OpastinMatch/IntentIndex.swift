@@ -27,8 +27,15 @@ public final class IntentIndex: Sendable {
     private let inverseDocumentFrequency: [Float]
     /// For feature number f, its postings are `postingStart[f]..<postingStart[f + 1]`.
     private let postingStart: [Int32]
-    private let postingExample: [Int32]
-    private let postingWeight: [Float]
+    /// One example's weight for one feature, with the example's intent beside it: kept
+    /// together so that reading a posting touches one cache line, not three arrays.
+    struct Posting: BitwiseCopyable {
+        let example: Int32
+        let weight: Float
+        let intent: UInt16
+    }
+
+    private let postings: [Posting]
     /// The weight of a feature never seen in the examples (the highest IDF).
     private let unseenWeight: Float
     /// Per feature, the intents whose centroid (the normalised sum of their examples) has it:
@@ -38,8 +45,6 @@ public final class IntentIndex: Sendable {
     private let centroidWeight: [Float]
     /// How much the centroid counts against the nearest examples in an intent's score.
     public let centroidShare: Float
-    /// The intent of each posting (parallel to `postingExample`), to skip non-candidates.
-    private let postingIntent: [UInt16]
     /// How many intents, by centroid, get their nearest examples scored.
     public let candidateCount: Int
     private let outOfScopeIntent: Int32?
@@ -122,6 +127,13 @@ public final class IntentIndex: Sendable {
             guard norm > 0 else { continue }
             for (feature, weight) in centroid { centroidLists[Int(feature)].append((Int32(intent), weight / norm)) }
         }
+        // A feature shared by many intents keeps only the intents it weighs most in: the rest
+        // add little to any centroid score and much to the work.
+        let centroidsPerFeature = 12
+        for index in centroidLists.indices where centroidLists[index].count > centroidsPerFeature {
+            centroidLists[index].sort { $0.weight > $1.weight }
+            centroidLists[index].removeSubrange(centroidsPerFeature...)
+        }
         var centroidStart: [Int32] = [0]
         for list in centroidLists { centroidStart.append(centroidStart[centroidStart.count - 1] + Int32(list.count)) }
         self.centroidStart = centroidStart
@@ -141,11 +153,11 @@ public final class IntentIndex: Sendable {
         self.featureNumbers = numbers
         self.inverseDocumentFrequency = idf
         self.postingStart = start
-        self.postingExample = lists.flatMap { $0.map(\.example) }
-        self.postingIntent = lists.flatMap { $0.map { UInt16(exampleIntent[Int($0.example)]) } }
+        self.postings = lists.flatMap { list in
+            list.map { Posting(example: $0.example, weight: $0.weight, intent: UInt16(exampleIntent[Int($0.example)])) }
+        }
         self.candidateCount = candidateCount
         self.outOfScopeIntent = idIndex[DialogueAction.outOfScope]
-        self.postingWeight = lists.flatMap { $0.map(\.weight) }
         self.unseenWeight = unseen
     }
 
@@ -213,16 +225,15 @@ public final class IntentIndex: Sendable {
         var touched: [Int32] = []
         touched.reserveCapacity(512)
         similarity.withUnsafeMutableBufferPointer { similarity in
-            postingExample.withUnsafeBufferPointer { examples in
-                postingIntent.withUnsafeBufferPointer { intents in
-                    postingWeight.withUnsafeBufferPointer { weights in
-                        for (feature, weight) in query {
-                            for position in Int(postingStart[Int(feature)])..<Int(postingStart[Int(feature) + 1])
-                            where candidate[Int(intents[position])] {
-                                let example = Int(examples[position])
-                                if similarity[example] == 0 { touched.append(Int32(example)) }
-                                similarity[example] += weight * weights[position]
-                            }
+            candidate.withUnsafeBufferPointer { candidate in
+                postings.withUnsafeBufferPointer { postings in
+                    for (feature, weight) in query {
+                        for position in Int(postingStart[Int(feature)])..<Int(postingStart[Int(feature) + 1]) {
+                            let posting = postings[position]
+                            guard candidate[Int(posting.intent)] else { continue }
+                            let example = Int(posting.example)
+                            if similarity[example] == 0 { touched.append(posting.example) }
+                            similarity[example] += weight * posting.weight
                         }
                     }
                 }
@@ -278,9 +289,7 @@ public final class IntentIndex: Sendable {
         writer.write(features.map(\.key))
         writer.write(inverseDocumentFrequency)
         writer.write(postingStart)
-        writer.write(postingExample)
-        writer.write(postingWeight)
-        writer.write(postingIntent)
+        writer.write(postings)
         writer.write(unseenWeight)
         writer.write(centroidStart)
         writer.write(centroidIntent)
@@ -301,9 +310,7 @@ public final class IntentIndex: Sendable {
         featureNumbers = numbers
         inverseDocumentFrequency = try reader.readArray(of: Float.self)
         postingStart = try reader.readArray(of: Int32.self)
-        postingExample = try reader.readArray(of: Int32.self)
-        postingWeight = try reader.readArray(of: Float.self)
-        postingIntent = try reader.readArray(of: UInt16.self)
+        postings = try reader.readArray(of: Posting.self)
         unseenWeight = try reader.readFloat()
         centroidStart = try reader.readArray(of: Int32.self)
         centroidIntent = try reader.readArray(of: Int32.self)
@@ -313,11 +320,10 @@ public final class IntentIndex: Sendable {
         outOfScopeIntent = intentIDs.firstIndex(of: DialogueAction.outOfScope).map { Int32($0) }
         // Every range must lie inside its arrays, or a lookup would read out of bounds.
         guard postingStart.count == inverseDocumentFrequency.count + 1, centroidStart.count == postingStart.count,
-              Int(postingStart.last ?? 0) == postingExample.count, postingWeight.count == postingExample.count,
-              postingIntent.count == postingExample.count, Int(centroidStart.last ?? 0) == centroidIntent.count,
+              Int(postingStart.last ?? 0) == postings.count, Int(centroidStart.last ?? 0) == centroidIntent.count,
               centroidWeight.count == centroidIntent.count, exampleIntent.count == exampleText.count,
-              postingExample.allSatisfy({ $0 >= 0 && Int($0) < exampleText.count }),
-              postingIntent.allSatisfy({ Int($0) < intentIDs.count }), centroidIntent.allSatisfy({ $0 >= 0 && Int($0) < intentIDs.count }),
+              postings.allSatisfy({ $0.example >= 0 && Int($0.example) < exampleText.count && Int($0.intent) < intentIDs.count }),
+              centroidIntent.allSatisfy({ $0 >= 0 && Int($0) < intentIDs.count }),
               exampleIntent.allSatisfy({ $0 >= 0 && Int($0) < intentIDs.count })
         else { throw BinaryReader.Corrupt() }
     }
