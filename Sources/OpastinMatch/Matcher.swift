@@ -1,3 +1,4 @@
+internal import Foundation
 public import OpastinKnowledge
 public import OpastinText
 
@@ -30,6 +31,11 @@ public struct MatchPolicy: Sendable {
     /// When the out-of-scope examples score within this of the best intent, the message is
     /// taken as out of scope: it resembles what Opastin must not answer as much as anything.
     public var outOfScopeMargin = 0.12
+    /// The confidence curve: P(right) = 1 / (1 + e^-(bias + scoreWeight·best + leadWeight·lead)),
+    /// fitted with bench/calibrate.py on the dev set, so 0.8 means "right about 8 times in 10".
+    public var confidenceBias = -3.707
+    public var confidenceScoreWeight = 12.298
+    public var confidenceLeadWeight = 5.764
     /// Above this the best intent is answered whatever the runner-up.
     public var certainScore = 0.65
     public init() {}
@@ -68,11 +74,13 @@ public struct Matcher: Sendable {
         return MatchResult(analyzed: analyzed, ranked: ranked, decision: .answer(intentID: best.intentID), confidence: confidence(ranked))
     }
 
-    /// A 0–1 confidence from the best score and its lead over the runner-up.
+    /// A calibrated 0–1 confidence from the best score and its lead over the runner-up
+    /// (the out-of-scope examples are not a rival intent here).
     func confidence(_ ranked: [IntentScore]) -> Double {
-        guard let best = ranked.first else { return 0 }
-        let lead = best.score - (ranked.dropFirst().first?.score ?? 0)
-        let raw = 0.6 * min(1, best.score / policy.certainScore) + 0.4 * min(1, lead / 0.2)
-        return (raw * 100).rounded() / 100
+        let rivals = ranked.filter { $0.intentID != DialogueAction.outOfScope }
+        guard let best = rivals.first else { return 0 }
+        let lead = best.score - (rivals.dropFirst().first?.score ?? 0)
+        let logit = policy.confidenceBias + policy.confidenceScoreWeight * best.score + policy.confidenceLeadWeight * lead
+        return ((1 / (1 + exp(-logit))) * 100).rounded() / 100
     }
 }

@@ -78,3 +78,15 @@ import Testing
         #expect(throws: BinaryReader.Corrupt.self) { try IntentIndex(decoding: &reader) }
     }
 }
+
+@Suite struct ConfidenceTests {
+    @Test func confidenceGrowsWithScoreAndLeadAndStaysInRange() {
+        let matcher = MatcherTests.matcher
+        let clear = matcher.match("suomen kielen kurssi").confidence
+        let vague = matcher.match("kurssi lapselle kodin").confidence
+        let nothing = matcher.match("qqq zzz").confidence
+        #expect(clear > vague)
+        #expect(vague >= nothing)
+        for value in [clear, vague, nothing] { #expect(value >= 0 && value <= 1) }
+    }
+}
