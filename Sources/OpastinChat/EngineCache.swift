@@ -31,13 +31,8 @@ public struct EngineCache: Sendable {
     /// A key for the knowledge under `root`: a hash of every file's name and bytes, and of
     /// the running executable's size and date (new code may analyse text differently).
     public static func key(root: URL) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) {
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x0000_0100_0000_01B3
-            }
-        }
+        var hash = FNV1a()
+        func mix(_ bytes: some Sequence<UInt8>) { hash.mix(bytes) }
         mix("v\(formatVersion)".utf8)
         for folder in ["Knowledge", "Locales"] {
             let directory = root.appendingPathComponent(folder)
@@ -51,7 +46,7 @@ public struct EngineCache: Sendable {
         if let attributes = try? FileManager.default.attributesOfItem(atPath: executable) {
             mix("\(attributes[.size] ?? 0)|\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)".utf8)
         }
-        return String(hash, radix: 16)
+        return String(hash.value, radix: 16)
     }
 
     /// The cached index and model for a key, if present and intact.

@@ -1,3 +1,4 @@
+import Foundation
 public import Logging
 public import NIOCore
 import NIOExtras
@@ -72,9 +73,18 @@ public struct OpastinServer: Service {
         defer {
             if let path = configuration.unixSocketPath { UnixSocketFile.remove(path) }
         }
+        let web: WebServer.Listener?
+        do {
+            web = try await configuration.webHost.asyncMap { try await bindWeb(host: $0, limit: limit) }
+        } catch {
+            for listener in listeners { try? await listener.channel.channel.close() }
+            throw error
+        }
+        let webAddress = web?.channel.localAddress
 
         let addresses = ListeningAddresses(
-            host: address.ipAddress ?? configuration.host, port: port, unixSocketPath: configuration.unixSocketPath)
+            host: address.ipAddress ?? configuration.host, port: port, unixSocketPath: configuration.unixSocketPath,
+            webHost: web.map { _ in webAddress?.ipAddress ?? configuration.webHost ?? "" }, webPort: webAddress?.port)
         logger.info("listening", metadata: [
             "address": "\(addresses)", "max-connections": "\(limit.maximum)",
             "idle-timeout": "\(configuration.idleTimeout.map { "\($0)" } ?? "none")",
@@ -82,16 +92,26 @@ public struct OpastinServer: Service {
         await onListening(addresses)
 
         let quiescing = listeners.map(\.quiescing)
+        // Completed once the web listener and all its connections have closed.
+        let webStopped = web?.channel.eventLoop.makePromise(of: Void.self)
         let logger = logger
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                for listener in listeners {
-                    group.addTask { await accept(on: listener) }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { group in
+                    for listener in listeners {
+                        group.addTask { await accept(on: listener) }
+                    }
+                    if let webStopped {
+                        group.addTask { try? await webStopped.futureResult.get() }
+                    }
                 }
+            } onGracefulShutdown: {
+                logger.info("shutting down: no new connections; answering the lines already received")
+                web?.quiescing.initiateShutdown(promise: webStopped)
+                for helper in quiescing { helper.initiateShutdown(promise: nil) }
             }
-        } onGracefulShutdown: {
-            logger.info("shutting down: no new connections; answering the lines already received")
-            for helper in quiescing { helper.initiateShutdown(promise: nil) }
+        } onCancel: {
+            web?.quiescing.initiateShutdown(promise: webStopped)
         }
         logger.info("stopped")
     }
@@ -116,6 +136,16 @@ public struct OpastinServer: Service {
                 initialize(child, limit: limit)
             }
         return Listener(channel: channel, quiescing: quiescing)
+    }
+
+    /// The web widget's listener: HTTP for its files, WebSocket at `/ws` (see `WebServer`).
+    private func bindWeb(host: String, limit: ConnectionLimit) async throws -> WebServer.Listener {
+        let server = WebServer(
+            host: host, port: configuration.webPort,
+            files: WebStaticFiles(folder: URL(fileURLWithPath: configuration.webFolder, isDirectory: true)),
+            engine: engine, sessions: sessions, maximumLineBytes: configuration.maximumLineBytes,
+            idleTimeout: configuration.idleTimeout, logMessages: configuration.logMessages, logger: logger)
+        return try await server.bind(group: eventLoopGroup, limit: limit)
     }
 
     private func bootstrap(quiescing: ServerQuiescingHelper) -> ServerBootstrap {
@@ -225,6 +255,13 @@ public struct OpastinServer: Service {
         case .tooLong: request = "(line over \(configuration.maximumLineBytes) bytes)"
         }
         logger.info("message", metadata: ["request": "\(request)", "reply": "\(reply.prefix(2_000))"])
+    }
+}
+
+extension Optional {
+    fileprivate func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }
 

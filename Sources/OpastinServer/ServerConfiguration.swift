@@ -20,6 +20,13 @@ public struct ServerConfiguration: Sendable {
     public var drainTimeout: Duration
     /// Log every request and reply line. Off by default: residents' messages stay out of logs.
     public var logMessages: Bool
+    /// Host of the web chat widget's HTTP/WebSocket listener; `nil`: no web listener.
+    public var webHost: String?
+    /// Port of the web listener; 0 lets the system choose (shown in the ready line).
+    public var webPort: Int
+    /// The folder holding the widget's files (`index.html`, `widget.js`, …): `Web/` under the
+    /// knowledge root.
+    public var webFolder: String
 
     /// A configuration with the protocol's defaults.
     public init(
@@ -32,7 +39,10 @@ public struct ServerConfiguration: Sendable {
         sessionTimeToLive: Duration = .seconds(30 * 60),
         maximumLineBytes: Int = 64 * 1024,
         drainTimeout: Duration = .seconds(10),
-        logMessages: Bool = false
+        logMessages: Bool = false,
+        webHost: String? = nil,
+        webPort: Int = 7701,
+        webFolder: String = "Web"
     ) {
         self.host = host
         self.port = port
@@ -44,5 +54,8 @@ public struct ServerConfiguration: Sendable {
         self.maximumLineBytes = maximumLineBytes
         self.drainTimeout = drainTimeout
         self.logMessages = logMessages
+        self.webHost = webHost
+        self.webPort = webPort
+        self.webFolder = webFolder
     }
 }

@@ -146,12 +146,9 @@ public struct LanguageIdentifier: Sendable {
 
     @inline(__always)
     private static func hash(_ values: [UInt32], _ start: Int, _ length: Int, seed: UInt64) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
-        for index in start..<(start + length) {
-            value ^= UInt64(values[index])
-            value = value &* 0x0000_0100_0000_01B3
-        }
-        return value
+        var hash = FNV1a(seed: seed)
+        for index in start..<(start + length) { hash.mix(UInt64(values[index])) }
+        return hash.value
     }
 
     // MARK: Binary form

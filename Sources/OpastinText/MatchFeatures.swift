@@ -51,11 +51,8 @@ public enum MatchFeatures {
     /// FNV-1a over `length` bytes from `start`, seeded by the kind.
     @inline(__always)
     static func hash(_ kind: Kind, _ bytes: [UInt8], _ start: Int, _ length: Int) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325 ^ (kind.rawValue &* 0x9E37_79B9_7F4A_7C15)
-        for index in start..<(start + length) {
-            value ^= UInt64(bytes[index])
-            value = value &* 0x0000_0100_0000_01B3
-        }
-        return value
+        var hash = FNV1a(seed: kind.rawValue &* 0x9E37_79B9_7F4A_7C15)
+        for index in start..<(start + length) { hash.mix(UInt64(bytes[index])) }
+        return hash.value
     }
 }

@@ -11,7 +11,8 @@ struct Serve: AsyncParsableCommand {
         abstract: "Serve the line protocol (docs/protocol.md) over TCP and, optionally, a Unix socket.",
         discussion: """
             Prints one line on stdout once it accepts connections: `opastin listening on tcp://HOST:PORT` \
-            (plus ` unix://PATH`). SIGTERM or SIGINT: stop accepting, answer the lines already \
+            (plus ` unix://PATH`, and ` web=http://HOST:PORT` with --web: the chat widget's page and its \
+            WebSocket at /ws). SIGTERM or SIGINT: stop accepting, answer the lines already \
             received, exit 0. SIGHUP: reload Knowledge/ and Locales/; a broken edit is logged and \
             the old knowledge keeps serving. Needs `ulimit -n` above --max-connections; the soft \
             limit is raised to the hard limit at start.
@@ -24,6 +25,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Also listen on this Unix domain socket (a stale socket file there is replaced).")
     var unix: String?
+
+    @Option(help: "Also serve the web chat widget (HTTP, WebSocket at /ws) on HOST:PORT, e.g. 127.0.0.1:7701 (port 0: any free port, shown in the ready line as web=http://HOST:PORT).")
+    var web: String?
 
     @Option(help: "Most connections at once; one more gets a too_many_connections error line.")
     var maxConnections = 10_000
@@ -39,6 +43,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         _ = try Self.parseAddress(tcp)
+        if let web { _ = try Self.parseAddress(web, option: "--web") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
         guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 (never) or more seconds") }
         guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1") }
@@ -48,6 +53,7 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let logger = Logger(label: "opastin.serve")
         let (host, port) = try Self.parseAddress(tcp)
+        let webAddress = try web.map { try Self.parseAddress($0, option: "--web") }
 
         let openFiles = OpenFileLimit.raiseToHardLimit()
         if openFiles < maxConnections + 100 {
@@ -68,7 +74,8 @@ struct Serve: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host, port: port, unixSocketPath: unix, maximumConnections: maxConnections,
             idleTimeout: idleTimeout > 0 ? .seconds(idleTimeout) : nil, maximumSessions: maxSessions,
-            logMessages: logMessages)
+            logMessages: logMessages, webHost: webAddress?.host, webPort: webAddress?.port ?? 7701,
+            webFolder: root.appendingPathComponent("Web", isDirectory: true).path)
         let reloader = KnowledgeReloader(engine: engine, root: root, logger: logger)
         let server = OpastinServer(configuration: configuration, engine: engine, logger: logger) { addresses in
             FileHandle.standardOutput.write(Data((addresses.readyLine + "\n").utf8))
@@ -85,15 +92,15 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Splits `HOST:PORT` (IPv6 as `[::1]:7700`).
-    static func parseAddress(_ address: String) throws -> (host: String, port: Int) {
+    static func parseAddress(_ address: String, option: String = "--tcp") throws -> (host: String, port: Int) {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
               (0...65_535).contains(port)
         else {
-            throw ValidationError("--tcp must be HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:7700")
+            throw ValidationError("\(option) must be HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:7700")
         }
         var host = String(address[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard !host.isEmpty else { throw ValidationError("--tcp needs a host, e.g. 127.0.0.1:7700 or 0.0.0.0:7700") }
+        guard !host.isEmpty else { throw ValidationError("\(option) needs a host, e.g. 127.0.0.1:7700 or 0.0.0.0:7700") }
         return (host, port)
     }
 }
