@@ -4,9 +4,9 @@
 Starts `.build/debug/opastin serve --tcp 127.0.0.1:0 --web 127.0.0.1:0`, opens the widget page
 in `chromium --headless=new`, has a Finnish, an Arabic and a (romanised) Russian conversation,
 clicks an option button, and takes screenshots (LTR and RTL, 1280x800 and 360x740) into
-tests/browser/screenshots/. Standard library only; the DevTools WebSocket is spoken by hand.
+Tests/Browser/screenshots/. Standard library only; the DevTools WebSocket is spoken by hand.
 
-Run from the package root after `swift build`:  python3 tests/browser/widget_test.py
+Run from the package root after `swift build`:  python3 Tests/Browser/widget_test.py
 Prints `N passed, 0 failed` and exits 0 on success.
 """
 import base64
@@ -25,7 +25,7 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.path.join(ROOT, ".build", "debug", "opastin")
-SHOTS = os.path.join(ROOT, "tests", "browser", "screenshots")
+SHOTS = os.path.join(ROOT, "Tests", "Browser", "screenshots")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WHOLE_RUN_SECONDS = 85
 
