@@ -99,4 +99,34 @@ import Testing
         #expect(reply["intent"] is NSNull)
         #expect((reply["answer"] as? String)?.isEmpty == false)
     }
+
+    @Test func clarificationOptionIsPickedByNumberThroughThePipe() throws {
+        let output = try BinaryRunner.run(["chat", "--json"], lines: [
+            #"{"session":"c","text":"waxaan rabaa inaan barto af finishka"}"#,
+            #"{"session":"c","text":"2"}"#,
+        ])
+        try #require(output.lines.count == 2)
+        let question = try BinaryRunner.object(output.lines[0])
+        #expect(question["kind"] as? String == "clarify")
+        let options = try #require(question["options"] as? [[String: Any]])
+        #expect(options.count >= 2)
+        #expect(question["lang"] as? String == "so")
+        let answer = try BinaryRunner.object(output.lines[1])
+        #expect(answer["intent"] as? String == options[1]["value"] as? String)
+        #expect(answer["lang"] as? String == "so")
+    }
+
+    @Test func askingForAnotherLanguageSticksAcrossMessages() throws {
+        let output = try BinaryRunner.run(["chat", "--json"], lines: [
+            #"{"text":"voitko vastata englanniksi"}"#,
+            #"{"text":"missä on päiväkoti"}"#,
+            #"{"text":"kiitos"}"#,
+        ])
+        try #require(output.lines.count == 3)
+        let switched = try BinaryRunner.object(output.lines[0])
+        #expect(switched["intent"] as? String == "change-language")
+        #expect(switched["lang"] as? String == "en")
+        #expect(try BinaryRunner.object(output.lines[1])["intent"] as? String == "daycare")
+        #expect(try output.lines.map { try BinaryRunner.object($0)["lang"] as? String } == ["en", "en", "en"])
+    }
 }
