@@ -23,12 +23,14 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
+        // A cache prefetch hint for the index's scoring loop.
+        .target(name: "CPrefetch"),
         .target(name: "OpastinText", dependencies: ["CICU"]),
         .target(
             name: "OpastinKnowledge",
             dependencies: ["OpastinText", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "OpastinMatch", dependencies: ["OpastinText", "OpastinKnowledge"]),
+        .target(name: "OpastinMatch", dependencies: ["OpastinText", "OpastinKnowledge", "CPrefetch"]),
         .target(name: "OpastinChat", dependencies: ["OpastinText", "OpastinKnowledge", "OpastinMatch"]),
         .target(
             name: "OpastinServer",
@@ -70,7 +72,7 @@ let package = Package(
 // examples): optimise them even in debug builds, so tests that start the binary stay fast.
 let optimisedInDebug: Set<String> = ["OpastinText", "OpastinKnowledge", "OpastinMatch", "OpastinChat"]
 
-for target in package.targets where target.name != "CICU" {
+for target in package.targets where !["CICU", "CPrefetch"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     if optimisedInDebug.contains(target.name) {
         settings.append(.unsafeFlags(["-O"], .when(configuration: .debug)))

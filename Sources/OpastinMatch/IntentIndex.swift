@@ -1,3 +1,4 @@
+internal import CPrefetch
 internal import Foundation
 public import OpastinKnowledge
 public import OpastinText
@@ -22,11 +23,22 @@ public final class IntentIndex: Sendable {
     private let intentIDs: [String]
     private let exampleIntent: [Int32]
     private let exampleText: [String]
-    /// Feature hash → feature number.
-    private let featureNumbers: [UInt64: Int32]
-    private let inverseDocumentFrequency: [Float]
-    /// For feature number f, its postings are `postingStart[f]..<postingStart[f + 1]`.
-    private let postingStart: [Int32]
+
+    /// Everything scoring needs about one indexed feature, kept together so that looking a
+    /// feature up is one cache miss, not one per array.
+    struct FeatureEntry: BitwiseCopyable, Sendable {
+        /// Inverse document frequency times the damped inverse intent frequency.
+        let idf: Float
+        /// The feature's example postings: `postings[postingStart..<postingEnd]`.
+        let postingStart: Int32
+        let postingEnd: Int32
+        /// The intents whose centroid has the feature: `centroids[centroidStart..<centroidEnd]`.
+        let centroidStart: Int32
+        let centroidEnd: Int32
+    }
+
+    /// Feature hash → what is known about it.
+    private let features: FeatureTable<FeatureEntry>
     /// One example's weight for one feature, with the example's intent beside it: kept
     /// together so that reading a posting touches one cache line, not three arrays.
     struct Posting: BitwiseCopyable {
@@ -36,19 +48,21 @@ public final class IntentIndex: Sendable {
     }
 
     private let postings: [Posting]
+    /// One intent's centroid weight for one feature (the centroid is the normalised sum of
+    /// the intent's example vectors).
+    struct CentroidPosting: BitwiseCopyable {
+        let intent: Int32
+        let weight: Float
+    }
+
+    private let centroids: [CentroidPosting]
     /// The weight of a feature never seen in the examples (the highest IDF).
     private let unseenWeight: Float
-    /// Per feature, the intents whose centroid (the normalised sum of their examples) has it:
-    /// `centroidStart[f]..<centroidStart[f + 1]` in the two arrays below.
-    private let centroidStart: [Int32]
-    private let centroidIntent: [Int32]
-    private let centroidWeight: [Float]
     /// How much the centroid counts against the nearest examples in an intent's score.
     public let centroidShare: Float
     /// How many intents, by centroid, get their nearest examples scored.
     public let candidateCount: Int
     private let outOfScopeIntent: Int32?
-
 
     /// The number of example utterances indexed.
     public var exampleCount: Int { exampleText.count }
@@ -99,10 +113,12 @@ public final class IntentIndex: Sendable {
         let ceiling = max(count * maximumDocumentShare, 20)
         // Every feature gets a number and an IDF (so a very common one weighs little in a
         // message's norm); only the others get postings.
+        let sortedFeatures = documentFrequency.sorted(by: { $0.key < $1.key })
         var numbers: [UInt64: Int32] = [:]
+        numbers.reserveCapacity(sortedFeatures.count)
         var idf: [Float] = []
         var posted: [Bool] = []
-        for (feature, frequency) in documentFrequency.sorted(by: { $0.key < $1.key }) {
+        for (feature, frequency) in sortedFeatures {
             numbers[feature] = Int32(idf.count)
             // IDF over examples times inverse intent frequency: a feature every intent has
             // ("how", "helsinki") tells intents apart no better than chance.
@@ -113,19 +129,22 @@ public final class IntentIndex: Sendable {
         }
         let unseen = (logf(count + 1) + 1) * Self.intentSpecificity(logf(Float(ids.count + 1)))
         var lists = [[(example: Int32, weight: Float)]](repeating: [], count: idf.count)
-        var centroids = [[Int32: Float]](repeating: [:], count: ids.count)
+        var centroidSums = [[Int32: Float]](repeating: [:], count: ids.count)
         for (exampleIndex, vector) in vectors.enumerated() {
             let intent = Int(exampleIntent[exampleIndex])
-            for (feature, weight) in Self.weigh(vector, numbers: numbers, idf: idf, unseen: unseen) where posted[Int(feature)] {
+            let weighed = Self.weigh(vector, unseen: unseen) { feature in numbers[feature].map { ($0, idf[Int($0)]) } }
+            for (feature, weight) in weighed where posted[Int(feature)] {
                 lists[Int(feature)].append((Int32(exampleIndex), weight))
-                centroids[intent][feature, default: 0] += weight
+                centroidSums[intent][feature, default: 0] += weight
             }
         }
-        var centroidLists = [[(intent: Int32, weight: Float)]](repeating: [], count: idf.count)
-        for (intent, centroid) in centroids.enumerated() {
+        var centroidLists = [[CentroidPosting]](repeating: [], count: idf.count)
+        for (intent, centroid) in centroidSums.enumerated() {
             let norm = centroid.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { continue }
-            for (feature, weight) in centroid { centroidLists[Int(feature)].append((Int32(intent), weight / norm)) }
+            for (feature, weight) in centroid {
+                centroidLists[Int(feature)].append(CentroidPosting(intent: Int32(intent), weight: weight / norm))
+            }
         }
         // A feature shared by many intents keeps only the intents it weighs most in: the rest
         // add little to any centroid score and much to the work.
@@ -134,28 +153,31 @@ public final class IntentIndex: Sendable {
             centroidLists[index].sort { $0.weight > $1.weight }
             centroidLists[index].removeSubrange(centroidsPerFeature...)
         }
-        var centroidStart: [Int32] = [0]
-        for list in centroidLists { centroidStart.append(centroidStart[centroidStart.count - 1] + Int32(list.count)) }
-        self.centroidStart = centroidStart
-        self.centroidIntent = centroidLists.flatMap { $0.map(\.intent) }
-        self.centroidWeight = centroidLists.flatMap { $0.map(\.weight) }
-        self.centroidShare = centroidShare
         for index in lists.indices where lists[index].count > postingsPerFeature {
             lists[index].sort { $0.weight > $1.weight }
             lists[index].removeSubrange(postingsPerFeature...)
         }
-        var start: [Int32] = [0]
-        start.reserveCapacity(lists.count + 1)
-        for list in lists { start.append(start[start.count - 1] + Int32(list.count)) }
+        var entries: [(key: UInt64, value: FeatureEntry)] = []
+        entries.reserveCapacity(sortedFeatures.count)
+        var postingCount: Int32 = 0, centroidCount: Int32 = 0
+        for (number, feature) in sortedFeatures.enumerated() {
+            let postingEnd = postingCount + Int32(lists[number].count)
+            let centroidEnd = centroidCount + Int32(centroidLists[number].count)
+            entries.append((feature.key, FeatureEntry(
+                idf: idf[number], postingStart: postingCount, postingEnd: postingEnd,
+                centroidStart: centroidCount, centroidEnd: centroidEnd)))
+            postingCount = postingEnd
+            centroidCount = centroidEnd
+        }
         self.intentIDs = ids
         self.exampleIntent = exampleIntent
         self.exampleText = exampleText
-        self.featureNumbers = numbers
-        self.inverseDocumentFrequency = idf
-        self.postingStart = start
+        self.features = FeatureTable(entries)
         self.postings = lists.flatMap { list in
             list.map { Posting(example: $0.example, weight: $0.weight, intent: UInt16(exampleIntent[Int($0.example)])) }
         }
+        self.centroids = centroidLists.flatMap { $0 }
+        self.centroidShare = centroidShare
         self.candidateCount = candidateCount
         self.outOfScopeIntent = idIndex[DialogueAction.outOfScope]
         self.unseenWeight = unseen
@@ -169,18 +191,19 @@ public final class IntentIndex: Sendable {
 
     /// Sublinear term frequency times IDF, L2-normalised over all features (including
     /// unseen and very common ones, so an unknown word lowers every similarity). Returns
-    /// only the indexed features, by number.
-    private static func weigh(
-        _ features: [(feature: UInt64, count: Float)], numbers: [UInt64: Int32], idf: [Float], unseen: Float
-    ) -> [(Int32, Float)] {
-        var indexed: [(Int32, Float)] = []
+    /// only the indexed features, each with what `lookup` says of it.
+    @inline(__always)
+    private static func weigh<Known>(
+        _ features: [(feature: UInt64, count: Float)], unseen: Float, lookup: (UInt64) -> (Known, idf: Float)?
+    ) -> [(Known, Float)] {
+        var indexed: [(Known, Float)] = []
         indexed.reserveCapacity(features.count)
         var norm: Float = 0
         for entry in features {
             let termWeight = 1 + logf(entry.count)
-            if let number = numbers[entry.feature] {
-                let weight = termWeight * idf[Int(number)]
-                indexed.append((number, weight))
+            if let known = lookup(entry.feature) {
+                let weight = termWeight * known.idf
+                indexed.append((known.0, weight))
                 norm += weight * weight
             } else {
                 // A feature no example has weighs the most: it is something the knowledge
@@ -190,23 +213,50 @@ public final class IntentIndex: Sendable {
             }
         }
         let scale = norm > 0 ? 1 / norm.squareRoot() : 0
-        return indexed.map { ($0.0, $0.1 * scale) }
+        for index in indexed.indices { indexed[index].1 *= scale }
+        return indexed
+    }
+
+    /// Asks for every cache line of `count` values from `start`.
+    @inline(__always)
+    private static func prefetch<Element>(_ start: UnsafePointer<Element>, count: Int) {
+        let bytes = UnsafeRawPointer(start)
+        for offset in stride(from: 0, to: count * MemoryLayout<Element>.stride, by: 64) {
+            cprefetch_read(bytes + offset)
+        }
+    }
+
+    /// A message's indexed features with their weights.
+    private func query(_ analyzed: AnalyzedText) -> [(FeatureEntry, Float)] {
+        Self.weigh(MatchFeatures.extract(keys: analyzed.keys), unseen: unseenWeight) { feature in
+            features[feature].map { ($0, $0.idf) }
+        }
     }
 
     /// Every intent that shares a feature with the message, best first.
     public func score(_ analyzed: AnalyzedText) -> [IntentScore] {
-        let query = Self.weigh(MatchFeatures.extract(keys: analyzed.keys), numbers: featureNumbers, idf: inverseDocumentFrequency, unseen: unseenWeight)
+        let query = query(analyzed)
         guard !query.isEmpty else { return [] }
 
+        // The postings of the message's features lie scattered over megabytes: ask for all
+        // their cache lines at once, so the misses overlap instead of queueing.
+        postings.withUnsafeBufferPointer { postings in
+            centroids.withUnsafeBufferPointer { centroids in
+                guard let postings = postings.baseAddress, let centroids = centroids.baseAddress else { return }
+                for (feature, _) in query {
+                    Self.prefetch(centroids + Int(feature.centroidStart), count: Int(feature.centroidEnd - feature.centroidStart))
+                    Self.prefetch(postings + Int(feature.postingStart), count: Int(feature.postingEnd - feature.postingStart))
+                }
+            }
+        }
         // Stage 1: every intent's centroid (at most one entry per intent per feature).
         var centroidSimilarity = [Float](repeating: 0, count: intentIDs.count)
         centroidSimilarity.withUnsafeMutableBufferPointer { centroidSimilarity in
-            centroidIntent.withUnsafeBufferPointer { intents in
-                centroidWeight.withUnsafeBufferPointer { weights in
-                    for (feature, weight) in query {
-                        for position in Int(centroidStart[Int(feature)])..<Int(centroidStart[Int(feature) + 1]) {
-                            centroidSimilarity[Int(intents[position])] += weight * weights[position]
-                        }
+            centroids.withUnsafeBufferPointer { centroids in
+                for (feature, weight) in query {
+                    for position in Int(feature.centroidStart)..<Int(feature.centroidEnd) {
+                        let centroid = centroids[position]
+                        centroidSimilarity[Int(centroid.intent)] += weight * centroid.weight
                     }
                 }
             }
@@ -214,26 +264,34 @@ public final class IntentIndex: Sendable {
         // Stage 2: nearest examples, only for the intents whose centroids come closest (and
         // the out-of-scope examples, which the decision compares against): most postings
         // are then only read, not accumulated.
-        var candidate = [Bool](repeating: false, count: intentIDs.count)
+        // 1 for a candidate intent, 0 for the rest: multiplying by it instead of branching
+        // keeps the loop below free of unpredictable branches.
+        var candidate = [Float](repeating: 0, count: intentIDs.count)
         for intent in centroidSimilarity.indices.sorted(by: { centroidSimilarity[$0] > centroidSimilarity[$1] }).prefix(candidateCount)
         where centroidSimilarity[intent] > 0 {
-            candidate[intent] = true
+            candidate[intent] = 1
         }
-        if let outOfScope = outOfScopeIntent { candidate[Int(outOfScope)] = true }
+        if let outOfScope = outOfScopeIntent { candidate[Int(outOfScope)] = 1 }
 
         var similarity = [Float](repeating: 0, count: exampleText.count)
-        var touched: [Int32] = []
-        touched.reserveCapacity(512)
+        let postingTotal = query.reduce(0) { $0 + Int($1.0.postingEnd - $1.0.postingStart) }
+        // Examples in the order they first scored, each once.
+        var touched = [Int32](repeating: 0, count: postingTotal)
+        var touchedCount = 0
         similarity.withUnsafeMutableBufferPointer { similarity in
             candidate.withUnsafeBufferPointer { candidate in
                 postings.withUnsafeBufferPointer { postings in
-                    for (feature, weight) in query {
-                        for position in Int(postingStart[Int(feature)])..<Int(postingStart[Int(feature) + 1]) {
-                            let posting = postings[position]
-                            guard candidate[Int(posting.intent)] else { continue }
-                            let example = Int(posting.example)
-                            if similarity[example] == 0 { touched.append(posting.example) }
-                            similarity[example] += weight * posting.weight
+                    touched.withUnsafeMutableBufferPointer { touched in
+                        for (feature, weight) in query {
+                            for position in Int(feature.postingStart)..<Int(feature.postingEnd) {
+                                let posting = postings[position]
+                                let contribution = weight * posting.weight * candidate[Int(posting.intent)]
+                                let example = Int(posting.example)
+                                let previous = similarity[example]
+                                similarity[example] = previous + contribution
+                                touched[touchedCount] = posting.example
+                                touchedCount &+= previous == 0 && contribution > 0 ? 1 : 0
+                            }
                         }
                     }
                 }
@@ -245,7 +303,7 @@ public final class IntentIndex: Sendable {
         var first = [Float](repeating: 0, count: intentIDs.count)
         var second = [Float](repeating: 0, count: intentIDs.count)
         var closest = [Int32](repeating: -1, count: intentIDs.count)
-        for example in touched {
+        for example in touched.prefix(touchedCount) {
             let value = similarity[Int(example)]
             let intent = Int(exampleIntent[Int(example)])
             if value > first[intent] {
@@ -269,11 +327,11 @@ public final class IntentIndex: Sendable {
     /// For the benchmark: how many query features a message has, and how many example and
     /// centroid postings scoring it reads.
     public func postingVolume(for analyzed: AnalyzedText) -> (features: Int, examplePostings: Int, centroidPostings: Int) {
-        let query = Self.weigh(MatchFeatures.extract(keys: analyzed.keys), numbers: featureNumbers, idf: inverseDocumentFrequency, unseen: unseenWeight)
+        let query = query(analyzed)
         var examples = 0, centroids = 0
         for (feature, _) in query {
-            examples += Int(postingStart[Int(feature) + 1] - postingStart[Int(feature)])
-            centroids += Int(centroidStart[Int(feature) + 1] - centroidStart[Int(feature)])
+            examples += Int(feature.postingEnd - feature.postingStart)
+            centroids += Int(feature.centroidEnd - feature.centroidStart)
         }
         return (query.count, examples, centroids)
     }
@@ -285,15 +343,12 @@ public final class IntentIndex: Sendable {
         writer.write(intentIDs)
         writer.write(exampleIntent)
         writer.write(exampleText)
-        let features = featureNumbers.sorted { $0.value < $1.value }
-        writer.write(features.map(\.key))
-        writer.write(inverseDocumentFrequency)
-        writer.write(postingStart)
+        let entries = features.entries
+        writer.write(entries.map(\.key))
+        writer.write(entries.map(\.value))
         writer.write(postings)
+        writer.write(centroids)
         writer.write(unseenWeight)
-        writer.write(centroidStart)
-        writer.write(centroidIntent)
-        writer.write(centroidWeight)
         writer.write(centroidShare)
         writer.write(candidateCount)
     }
@@ -303,28 +358,28 @@ public final class IntentIndex: Sendable {
         intentIDs = try reader.readStrings()
         exampleIntent = try reader.readArray(of: Int32.self)
         exampleText = try reader.readStrings()
-        let features = try reader.readArray(of: UInt64.self)
-        var numbers: [UInt64: Int32] = [:]
-        numbers.reserveCapacity(features.count)
-        for (number, feature) in features.enumerated() { numbers[feature] = Int32(number) }
-        featureNumbers = numbers
-        inverseDocumentFrequency = try reader.readArray(of: Float.self)
-        postingStart = try reader.readArray(of: Int32.self)
-        postings = try reader.readArray(of: Posting.self)
+        let keys = try reader.readArray(of: UInt64.self)
+        let entries = try reader.readArray(of: FeatureEntry.self)
+        let postings = try reader.readArray(of: Posting.self)
+        let centroids = try reader.readArray(of: CentroidPosting.self)
+        let exampleCount = exampleText.count, intentCount = intentIDs.count
+        self.postings = postings
+        self.centroids = centroids
         unseenWeight = try reader.readFloat()
-        centroidStart = try reader.readArray(of: Int32.self)
-        centroidIntent = try reader.readArray(of: Int32.self)
-        centroidWeight = try reader.readArray(of: Float.self)
         centroidShare = try reader.readFloat()
         candidateCount = try reader.readInt()
         outOfScopeIntent = intentIDs.firstIndex(of: DialogueAction.outOfScope).map { Int32($0) }
         // Every range must lie inside its arrays, or a lookup would read out of bounds.
-        guard postingStart.count == inverseDocumentFrequency.count + 1, centroidStart.count == postingStart.count,
-              Int(postingStart.last ?? 0) == postings.count, Int(centroidStart.last ?? 0) == centroidIntent.count,
-              centroidWeight.count == centroidIntent.count, exampleIntent.count == exampleText.count,
-              postings.allSatisfy({ $0.example >= 0 && Int($0.example) < exampleText.count && Int($0.intent) < intentIDs.count }),
-              centroidIntent.allSatisfy({ $0 >= 0 && Int($0) < intentIDs.count }),
-              exampleIntent.allSatisfy({ $0 >= 0 && Int($0) < intentIDs.count })
+        guard keys.count == entries.count,
+              entries.allSatisfy({
+                  0 <= $0.postingStart && $0.postingStart <= $0.postingEnd && Int($0.postingEnd) <= postings.count
+                      && 0 <= $0.centroidStart && $0.centroidStart <= $0.centroidEnd && Int($0.centroidEnd) <= centroids.count
+              }),
+              exampleIntent.count == exampleCount,
+              postings.allSatisfy({ $0.example >= 0 && Int($0.example) < exampleCount && Int($0.intent) < intentCount }),
+              centroids.allSatisfy({ $0.intent >= 0 && Int($0.intent) < intentCount }),
+              exampleIntent.allSatisfy({ $0 >= 0 && Int($0) < intentCount })
         else { throw BinaryReader.Corrupt() }
+        features = FeatureTable(Array(zip(keys, entries)).map { ($0.0, $0.1) })
     }
 }

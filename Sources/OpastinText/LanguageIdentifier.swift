@@ -30,7 +30,7 @@ public struct LanguageIdentifier: Sendable {
     /// under every variant, so scoring a feature is one lookup.
     private var variantOrder: [LanguageVariant] = []
     /// Feature → row in `logProbabilities`, which holds one value per variant per row.
-    private var rows: [UInt64: Int32] = [:]
+    private var rows = FeatureTable<Int32>([])
     private var logProbabilities: [Float] = []
     private var unseenLogProbability: [Float] = []
     /// Below this many letters a message is too short to tell.
@@ -54,7 +54,7 @@ public struct LanguageIdentifier: Sendable {
     }
 
     /// Adds counts to a variant's table, in place (copying it per text made training quadratic).
-    private static func add(_ features: [UInt64: Float], to table: inout [UInt64: Float]) {
+    private static func add(_ features: [(feature: UInt64, count: Float)], to table: inout [UInt64: Float]) {
         for (feature, count) in features { table[feature, default: 0] += count }
     }
 
@@ -68,10 +68,10 @@ public struct LanguageIdentifier: Sendable {
             (counts[variant]?.values.reduce(0, +) ?? 0) + smoothing * Float(max(vocabulary.count, 1))
         }
         unseenLogProbability = denominators.map { logf(smoothing / $0) }
-        rows.reserveCapacity(vocabulary.count)
+        let features = vocabulary.sorted()
+        rows = FeatureTable(features.enumerated().map { ($0.element, Int32($0.offset)) })
         logProbabilities.reserveCapacity(vocabulary.count * variantOrder.count)
-        for feature in vocabulary.sorted() {
-            rows[feature] = Int32(rows.count)
+        for feature in features {
             for index in variantOrder.indices {
                 logProbabilities.append(logf(((counts[variantOrder[index]]?[feature] ?? 0) + smoothing) / denominators[index]))
             }
@@ -103,7 +103,7 @@ public struct LanguageIdentifier: Sendable {
         let candidates = variantOrder.indices.filter { variantOrder[$0].script == analyzed.script }
         guard !candidates.isEmpty else { return [] }
         let features = Self.features(of: analyzed.words)
-        let total = features.values.reduce(0, +)
+        let total = features.reduce(0) { $0 + $1.count }
         guard total > 0 else { return [] }
         var sums = [Float](repeating: 0, count: variantOrder.count)
         let width = variantOrder.count
@@ -120,9 +120,10 @@ public struct LanguageIdentifier: Sendable {
     }
 
     /// Character 1–3-grams inside word boundaries, and whole words (weighted more: a known
-    /// word is strong evidence in a two-word message).
-    static func features(of words: [String]) -> [UInt64: Float] {
-        var features: [UInt64: Float] = [:]
+    /// word is strong evidence in a two-word message), as (hash, count) sorted by hash.
+    static func features(of words: [String]) -> [(feature: UInt64, count: Float)] {
+        var hashes: [(feature: UInt64, count: Float)] = []
+        hashes.reserveCapacity(words.count * 24)
         var scalars: [UInt32] = []
         for word in words {
             scalars.removeAll(keepingCapacity: true)
@@ -134,14 +135,26 @@ public struct LanguageIdentifier: Sendable {
             }
             scalars.append(0x24)
             guard hasLetter else { continue }
-            features[hash(scalars, 0, scalars.count, seed: 1), default: 0] += 3
+            hashes.append((hash(scalars, 0, scalars.count, seed: 1), 3))
             for length in 1...3 where scalars.count >= length {
                 for start in 0...(scalars.count - length) {
-                    features[hash(scalars, start, length, seed: 0), default: 0] += 1
+                    hashes.append((hash(scalars, start, length, seed: 0), 1))
                 }
             }
         }
-        return features
+        hashes.sort { $0.feature < $1.feature }
+        // Adds up repeated features in place.
+        var merged = 0
+        for entry in hashes {
+            if merged > 0 && hashes[merged - 1].feature == entry.feature {
+                hashes[merged - 1].count += entry.count
+            } else {
+                hashes[merged] = entry
+                merged += 1
+            }
+        }
+        hashes.removeSubrange(merged...)
+        return hashes
     }
 
     @inline(__always)
@@ -157,7 +170,7 @@ public struct LanguageIdentifier: Sendable {
     public func encode(into writer: inout BinaryWriter) {
         writer.write(variantOrder.map(\.language.rawValue))
         writer.write(variantOrder.map(\.script.code))
-        writer.write(rows.sorted { $0.value < $1.value }.map(\.key))
+        writer.write(rows.entries.sorted { $0.value < $1.value }.map(\.key))
         writer.write(logProbabilities)
         writer.write(unseenLogProbability)
         writer.write(minimumLetters)
@@ -171,8 +184,7 @@ public struct LanguageIdentifier: Sendable {
         guard languages.count == scripts.count else { throw BinaryReader.Corrupt() }
         variantOrder = zip(languages, scripts).map { LanguageVariant(language: LanguageCode($0), script: Script($1)) }
         let features = try reader.readArray(of: UInt64.self)
-        rows.reserveCapacity(features.count)
-        for (row, feature) in features.enumerated() { rows[feature] = Int32(row) }
+        rows = FeatureTable(features.enumerated().map { ($0.element, Int32($0.offset)) })
         logProbabilities = try reader.readArray(of: Float.self)
         unseenLogProbability = try reader.readArray(of: Float.self)
         minimumLetters = try reader.readInt()

@@ -1,0 +1,78 @@
+/// A read-only map from feature hashes to what is known about each feature, for the hot path
+/// of matching and language identification.
+///
+/// The keys are already well-mixed 64-bit hashes, so a lookup needs no hashing of its own:
+/// open addressing with linear probing over a power-of-two table at most half full, each key
+/// beside its value so that one lookup is one cache miss. `Dictionary<UInt64, _>` re-hashes
+/// every key with SipHash, which measured as a tenth of a reply's time.
+///
+/// Inlinable, so each client specialises it for its value type (unspecialised generic code
+/// looked up type metadata on every probe).
+public struct FeatureTable<Value: BitwiseCopyable & Sendable>: Sendable {
+    @usableFromInline
+    struct Slot: BitwiseCopyable, Sendable {
+        @usableFromInline var key: UInt64
+        @usableFromInline var value: Value
+        @usableFromInline var occupied: Bool
+
+        @inlinable
+        init(key: UInt64, value: Value, occupied: Bool) {
+            self.key = key
+            self.value = value
+            self.occupied = occupied
+        }
+    }
+
+    @usableFromInline let slots: [Slot]
+    @usableFromInline let mask: Int
+    /// The number of keys.
+    public let count: Int
+
+    /// Builds the table. Keys must be distinct.
+    @inlinable
+    public init(_ entries: [(key: UInt64, value: Value)]) {
+        var capacity = 16
+        while capacity < entries.count * 2 { capacity <<= 1 }
+        let mask = capacity - 1
+        var slots: [Slot] = []
+        if let first = entries.first {
+            // Empty slots need some value; `occupied` tells them apart.
+            slots = [Slot](repeating: Slot(key: 0, value: first.value, occupied: false), count: capacity)
+        }
+        for entry in entries {
+            var position = Self.home(of: entry.key, mask: mask)
+            while slots[position].occupied { position = (position + 1) & mask }
+            slots[position] = Slot(key: entry.key, value: entry.value, occupied: true)
+        }
+        self.slots = slots
+        self.mask = mask
+        self.count = entries.count
+    }
+
+    /// The value of a key, or nil when it is not in the table.
+    @inlinable @inline(__always)
+    public subscript(key: UInt64) -> Value? {
+        guard !slots.isEmpty else { return nil }
+        return slots.withUnsafeBufferPointer { slots in
+            var position = Self.home(of: key, mask: mask)
+            while true {
+                let slot = slots[position]
+                if !slot.occupied { return nil }
+                if slot.key == key { return slot.value }
+                position = (position + 1) & mask
+            }
+        }
+    }
+
+    /// Every key with its value, in no particular order.
+    @inlinable
+    public var entries: [(key: UInt64, value: Value)] {
+        slots.lazy.filter(\.occupied).map { ($0.key, $0.value) }
+    }
+
+    /// FNV-1a's low bits are weak for short inputs: take the high bits of a multiply.
+    @inlinable @inline(__always)
+    static func home(of key: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    }
+}
