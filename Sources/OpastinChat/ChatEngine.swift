@@ -58,7 +58,8 @@ public struct ChatEngine: Sendable {
         let started = ContinuousClock.now
         let text = request.text.trimmingWhitespace()
         guard !text.isEmpty else { throw .emptyText }
-        guard text.count <= maximumTextLength else { throw .textTooLong(limit: maximumTextLength) }
+        // Counting characters walks grapheme clusters: only needed when the bytes alone are over.
+        guard text.utf8.count <= maximumTextLength || text.count <= maximumTextLength else { throw .textTooLong(limit: maximumTextLength) }
         if let requested = request.language {
             guard knowledge.locales[LanguageCode(requested)] != nil else {
                 throw .unknownLanguage(requested, available: knowledge.languages)

@@ -32,8 +32,7 @@ public struct EvaluationReport: Sendable {
         var cases: [EvaluationCase] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard !String(line).trimmingWhitespace().isEmpty else { continue }
-            guard case .success(let value) = Result(catching: { try JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)) }),
-                  case .object(let fields) = value, case .string(let message)? = fields["text"]
+            guard case .object(let fields)? = try? JSONParser.parse(Array(line.utf8)), case .string(let message)? = fields["text"]
             else {
                 throw EvaluationFileError(line: number + 1, message: "expected {\"text\": …, \"intent\": id or null, \"lang\": optional}")
             }

@@ -58,6 +58,11 @@ public enum JSONValue: Sendable, Equatable, Codable {
 struct JSONWriter {
     private(set) var output = ""
 
+    /// Room for a typical reply, so the text is not copied as it grows.
+    init(capacity: Int = 2_048) {
+        output.reserveCapacity(capacity)
+    }
+
     mutating func write(_ value: JSONValue) {
         switch value {
         case .null: output += "null"

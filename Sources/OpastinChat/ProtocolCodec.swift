@@ -34,7 +34,7 @@ public enum ProtocolCodec {
         }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(line))
+            value = try JSONParser.parse(line)
         } catch {
             return .failure(ProtocolError(code: "invalid_json", message: "the line is not valid JSON"))
         }

@@ -120,7 +120,8 @@ public struct LanguageIdentifier: Sendable {
     }
 
     /// Character 1–3-grams inside word boundaries, and whole words (weighted more: a known
-    /// word is strong evidence in a two-word message), as (hash, count) sorted by hash.
+    /// word is strong evidence in a two-word message), as (hash, count). A feature may come
+    /// more than once: every use adds its counts up, so merging them first would be wasted work.
     static func features(of words: [String]) -> [(feature: UInt64, count: Float)] {
         var hashes: [(feature: UInt64, count: Float)] = []
         hashes.reserveCapacity(words.count * 24)
@@ -142,18 +143,6 @@ public struct LanguageIdentifier: Sendable {
                 }
             }
         }
-        hashes.sort { $0.feature < $1.feature }
-        // Adds up repeated features in place.
-        var merged = 0
-        for entry in hashes {
-            if merged > 0 && hashes[merged - 1].feature == entry.feature {
-                hashes[merged - 1].count += entry.count
-            } else {
-                hashes[merged] = entry
-                merged += 1
-            }
-        }
-        hashes.removeSubrange(merged...)
         return hashes
     }
 
