@@ -70,6 +70,25 @@ public struct EngineCache: Sendable {
         identifier.encode(into: &writer)
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try? Data(writer.bytes).write(to: file, options: .atomic)
+        removeStaleFiles(keeping: file)
+    }
+
+    /// How many cached engines are kept: one per knowledge version and build in use (a
+    /// release binary, a debug one, tests) — without a bound every edit would leave ~7 MB behind.
+    public static let filesKept = 4
+
+    /// Deletes all but the most recently written cached engines.
+    private func removeStaleFiles(keeping newest: URL) {
+        guard let directory else { return }
+        let manager = FileManager.default
+        let files = ((try? manager.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? [])
+            .filter { $0.lastPathComponent.hasPrefix("engine-") && $0.pathExtension == "bin" && $0.lastPathComponent != newest.lastPathComponent }
+        let byAge = files.sorted {
+            let first = (try? $0.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+            let second = (try? $1.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+            return first > second
+        }
+        for stale in byAge.dropFirst(Self.filesKept - 1) { try? manager.removeItem(at: stale) }
     }
 
     private func file(for key: String) -> URL? {

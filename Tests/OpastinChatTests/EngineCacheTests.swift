@@ -53,4 +53,22 @@ import Testing
         try (String(contentsOf: file, encoding: .utf8) + "\n").write(to: file, atomically: true, encoding: .utf8)
         #expect(EngineCache.key(root: root) != before)
     }
+
+    @Test func oldCachedEnginesAreRemovedKeepingTheNewest() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Six engines left by earlier builds, written an hour apart.
+        for age in 1...6 {
+            let file = directory.appendingPathComponent("engine-old\(age).bin")
+            try Data([1, 2, 3]).write(to: file)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: Double(-3_600 * age))], ofItemAtPath: file.path)
+        }
+        try Data([4]).write(to: directory.appendingPathComponent("notes.txt"))
+        _ = try OpastinSetup.buildEngine(root: EngineFixture.root, cache: EngineCache(directory: directory))
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: directory.path))
+        #expect(left.count == EngineCache.filesKept + 1)
+        #expect(left.isSuperset(of: ["engine-old1.bin", "engine-old2.bin", "engine-old3.bin", "notes.txt"]))
+        #expect(left.contains { $0.hasPrefix("engine-") && !$0.hasPrefix("engine-old") })
+    }
 }
