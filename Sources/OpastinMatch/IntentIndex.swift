@@ -29,9 +29,9 @@ public final class IntentIndex: Sendable {
     struct FeatureEntry: BitwiseCopyable, Sendable {
         /// Inverse document frequency times the damped inverse intent frequency.
         let idf: Float
-        /// The feature's example postings: `postings[postingStart..<postingEnd]`.
-        let postingStart: Int32
-        let postingEnd: Int32
+        /// The feature's example postings, one run per intent: `runs[runStart..<runEnd]`.
+        let runStart: Int32
+        let runEnd: Int32
         /// The intents whose centroid has the feature: `centroids[centroidStart..<centroidEnd]`.
         let centroidStart: Int32
         let centroidEnd: Int32
@@ -39,14 +39,22 @@ public final class IntentIndex: Sendable {
 
     /// Feature hash → what is known about it.
     private let features: FeatureTable<FeatureEntry>
-    /// One example's weight for one feature, with the example's intent beside it: kept
-    /// together so that reading a posting touches one cache line, not three arrays.
+    /// One example's weight for one feature.
     struct Posting: BitwiseCopyable {
         let example: Int32
         let weight: Float
-        let intent: UInt16
     }
 
+    /// A feature's postings for one intent: `postings[start..<end]`. Grouping a feature's
+    /// postings by intent lets scoring skip the intents that are not candidates without
+    /// reading their postings at all.
+    struct IntentRun: BitwiseCopyable {
+        let intent: Int32
+        let start: Int32
+        let end: Int32
+    }
+
+    private let runs: [IntentRun]
     private let postings: [Posting]
     /// One intent's centroid weight for one feature (the centroid is the normalised sum of
     /// the intent's example vectors).
@@ -159,23 +167,36 @@ public final class IntentIndex: Sendable {
         }
         var entries: [(key: UInt64, value: FeatureEntry)] = []
         entries.reserveCapacity(sortedFeatures.count)
-        var postingCount: Int32 = 0, centroidCount: Int32 = 0
+        var runs: [IntentRun] = []
+        var postings: [Posting] = []
+        var centroidCount: Int32 = 0
         for (number, feature) in sortedFeatures.enumerated() {
-            let postingEnd = postingCount + Int32(lists[number].count)
+            let runStart = Int32(runs.count)
+            // By intent, then by example: each intent's postings are one run.
+            let list = lists[number].sorted {
+                (exampleIntent[Int($0.example)], $0.example) < (exampleIntent[Int($1.example)], $1.example)
+            }
+            for posting in list {
+                let intent = exampleIntent[Int(posting.example)]
+                if runs.count == Int(runStart) || runs[runs.count - 1].intent != intent {
+                    runs.append(IntentRun(intent: intent, start: Int32(postings.count), end: Int32(postings.count)))
+                }
+                postings.append(Posting(example: posting.example, weight: posting.weight))
+                let last = runs[runs.count - 1]
+                runs[runs.count - 1] = IntentRun(intent: last.intent, start: last.start, end: Int32(postings.count))
+            }
             let centroidEnd = centroidCount + Int32(centroidLists[number].count)
             entries.append((feature.key, FeatureEntry(
-                idf: idf[number], postingStart: postingCount, postingEnd: postingEnd,
+                idf: idf[number], runStart: runStart, runEnd: Int32(runs.count),
                 centroidStart: centroidCount, centroidEnd: centroidEnd)))
-            postingCount = postingEnd
             centroidCount = centroidEnd
         }
         self.intentIDs = ids
         self.exampleIntent = exampleIntent
         self.exampleText = exampleText
         self.features = FeatureTable(entries)
-        self.postings = lists.flatMap { list in
-            list.map { Posting(example: $0.example, weight: $0.weight, intent: UInt16(exampleIntent[Int($0.example)])) }
-        }
+        self.runs = runs
+        self.postings = postings
         self.centroids = centroidLists.flatMap { $0 }
         self.centroidShare = centroidShare
         self.candidateCount = candidateCount
@@ -238,14 +259,14 @@ public final class IntentIndex: Sendable {
         let query = query(analyzed)
         guard !query.isEmpty else { return [] }
 
-        // The postings of the message's features lie scattered over megabytes: ask for all
-        // their cache lines at once, so the misses overlap instead of queueing.
-        postings.withUnsafeBufferPointer { postings in
+        // The message's features' centroids and runs lie scattered over megabytes: ask for
+        // all their cache lines at once, so the misses overlap instead of queueing.
+        runs.withUnsafeBufferPointer { runs in
             centroids.withUnsafeBufferPointer { centroids in
-                guard let postings = postings.baseAddress, let centroids = centroids.baseAddress else { return }
+                guard let runs = runs.baseAddress, let centroids = centroids.baseAddress else { return }
                 for (feature, _) in query {
                     Self.prefetch(centroids + Int(feature.centroidStart), count: Int(feature.centroidEnd - feature.centroidStart))
-                    Self.prefetch(postings + Int(feature.postingStart), count: Int(feature.postingEnd - feature.postingStart))
+                    Self.prefetch(runs + Int(feature.runStart), count: Int(feature.runEnd - feature.runStart))
                 }
             }
         }
@@ -262,35 +283,37 @@ public final class IntentIndex: Sendable {
             }
         }
         // Stage 2: nearest examples, only for the intents whose centroids come closest (and
-        // the out-of-scope examples, which the decision compares against): most postings
-        // are then only read, not accumulated.
-        // 1 for a candidate intent, 0 for the rest: multiplying by it instead of branching
-        // keeps the loop below free of unpredictable branches.
-        var candidate = [Float](repeating: 0, count: intentIDs.count)
+        // the out-of-scope examples, which the decision compares against).
+        var candidate = [Bool](repeating: false, count: intentIDs.count)
         for intent in centroidSimilarity.indices.sorted(by: { centroidSimilarity[$0] > centroidSimilarity[$1] }).prefix(candidateCount)
         where centroidSimilarity[intent] > 0 {
-            candidate[intent] = 1
+            candidate[intent] = true
         }
-        if let outOfScope = outOfScopeIntent { candidate[Int(outOfScope)] = 1 }
+        if let outOfScope = outOfScopeIntent { candidate[Int(outOfScope)] = true }
 
         var similarity = [Float](repeating: 0, count: exampleText.count)
-        let postingTotal = query.reduce(0) { $0 + Int($1.0.postingEnd - $1.0.postingStart) }
         // Examples in the order they first scored, each once.
-        var touched = [Int32](repeating: 0, count: postingTotal)
-        var touchedCount = 0
+        var touched: [Int32] = []
+        touched.reserveCapacity(512)
         similarity.withUnsafeMutableBufferPointer { similarity in
             candidate.withUnsafeBufferPointer { candidate in
-                postings.withUnsafeBufferPointer { postings in
-                    touched.withUnsafeMutableBufferPointer { touched in
+                runs.withUnsafeBufferPointer { runs in
+                    postings.withUnsafeBufferPointer { postings in
+                        guard let base = postings.baseAddress else { return }
+                        // The candidates' runs, prefetched before they are read.
+                        for (feature, _) in query {
+                            for run in runs[Int(feature.runStart)..<Int(feature.runEnd)] where candidate[Int(run.intent)] {
+                                Self.prefetch(base + Int(run.start), count: Int(run.end - run.start))
+                            }
+                        }
                         for (feature, weight) in query {
-                            for position in Int(feature.postingStart)..<Int(feature.postingEnd) {
-                                let posting = postings[position]
-                                let contribution = weight * posting.weight * candidate[Int(posting.intent)]
-                                let example = Int(posting.example)
-                                let previous = similarity[example]
-                                similarity[example] = previous + contribution
-                                touched[touchedCount] = posting.example
-                                touchedCount &+= previous == 0 && contribution > 0 ? 1 : 0
+                            for run in runs[Int(feature.runStart)..<Int(feature.runEnd)] where candidate[Int(run.intent)] {
+                                for position in Int(run.start)..<Int(run.end) {
+                                    let posting = postings[position]
+                                    let example = Int(posting.example)
+                                    if similarity[example] == 0 { touched.append(posting.example) }
+                                    similarity[example] += weight * posting.weight
+                                }
                             }
                         }
                     }
@@ -303,7 +326,7 @@ public final class IntentIndex: Sendable {
         var first = [Float](repeating: 0, count: intentIDs.count)
         var second = [Float](repeating: 0, count: intentIDs.count)
         var closest = [Int32](repeating: -1, count: intentIDs.count)
-        for example in touched.prefix(touchedCount) {
+        for example in touched {
             let value = similarity[Int(example)]
             let intent = Int(exampleIntent[Int(example)])
             if value > first[intent] {
@@ -324,13 +347,13 @@ public final class IntentIndex: Sendable {
         return scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
     }
 
-    /// For the benchmark: how many query features a message has, and how many example and
-    /// centroid postings scoring it reads.
+    /// For the benchmark: how many query features a message has, and how many example
+    /// postings (of every intent, before candidates are chosen) and centroid postings it has.
     public func postingVolume(for analyzed: AnalyzedText) -> (features: Int, examplePostings: Int, centroidPostings: Int) {
         let query = query(analyzed)
         var examples = 0, centroids = 0
         for (feature, _) in query {
-            examples += Int(feature.postingEnd - feature.postingStart)
+            for run in runs[Int(feature.runStart)..<Int(feature.runEnd)] { examples += Int(run.end - run.start) }
             centroids += Int(feature.centroidEnd - feature.centroidStart)
         }
         return (query.count, examples, centroids)
@@ -346,6 +369,7 @@ public final class IntentIndex: Sendable {
         let entries = features.entries
         writer.write(entries.map(\.key))
         writer.write(entries.map(\.value))
+        writer.write(runs)
         writer.write(postings)
         writer.write(centroids)
         writer.write(unseenWeight)
@@ -360,9 +384,11 @@ public final class IntentIndex: Sendable {
         exampleText = try reader.readStrings()
         let keys = try reader.readArray(of: UInt64.self)
         let entries = try reader.readArray(of: FeatureEntry.self)
+        let runs = try reader.readArray(of: IntentRun.self)
         let postings = try reader.readArray(of: Posting.self)
         let centroids = try reader.readArray(of: CentroidPosting.self)
         let exampleCount = exampleText.count, intentCount = intentIDs.count
+        self.runs = runs
         self.postings = postings
         self.centroids = centroids
         unseenWeight = try reader.readFloat()
@@ -372,11 +398,12 @@ public final class IntentIndex: Sendable {
         // Every range must lie inside its arrays, or a lookup would read out of bounds.
         guard keys.count == entries.count,
               entries.allSatisfy({
-                  0 <= $0.postingStart && $0.postingStart <= $0.postingEnd && Int($0.postingEnd) <= postings.count
+                  0 <= $0.runStart && $0.runStart <= $0.runEnd && Int($0.runEnd) <= runs.count
                       && 0 <= $0.centroidStart && $0.centroidStart <= $0.centroidEnd && Int($0.centroidEnd) <= centroids.count
               }),
               exampleIntent.count == exampleCount,
-              postings.allSatisfy({ $0.example >= 0 && Int($0.example) < exampleCount && Int($0.intent) < intentCount }),
+              runs.allSatisfy({ $0.intent >= 0 && Int($0.intent) < intentCount && 0 <= $0.start && $0.start <= $0.end && Int($0.end) <= postings.count }),
+              postings.allSatisfy({ $0.example >= 0 && Int($0.example) < exampleCount }),
               centroids.allSatisfy({ $0.intent >= 0 && Int($0.intent) < intentCount }),
               exampleIntent.allSatisfy({ $0 >= 0 && Int($0) < intentCount })
         else { throw BinaryReader.Corrupt() }
