@@ -23,9 +23,9 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
-        // A cache prefetch hint for the index's scoring loop.
+        // A cache prefetch hint for the scoring loops of the index and the language model.
         .target(name: "CPrefetch"),
-        .target(name: "OpastinText", dependencies: ["CICU"]),
+        .target(name: "OpastinText", dependencies: ["CICU", "CPrefetch"]),
         .target(
             name: "OpastinKnowledge",
             dependencies: ["OpastinText", .product(name: "Yams", package: "Yams")]

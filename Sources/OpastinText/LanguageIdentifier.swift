@@ -1,3 +1,4 @@
+internal import CPrefetch
 import Foundation
 
 /// One language as written in one script: Russian in Cyrillic and Russian typed in Latin
@@ -105,14 +106,32 @@ public struct LanguageIdentifier: Sendable {
         let features = Self.features(of: analyzed.words)
         let total = features.reduce(0) { $0 + $1.count }
         guard total > 0 else { return [] }
-        var sums = [Float](repeating: 0, count: variantOrder.count)
         let width = variantOrder.count
-        for (feature, count) in features {
-            if let row = rows[feature] {
-                let base = Int(row) * width
-                for index in candidates { sums[index] += count * logProbabilities[base + index] }
-            } else {
-                for index in candidates { sums[index] += count * unseenLogProbability[index] }
+        // First every feature's row, asking for each row's cache line as it is found (the
+        // model is megabytes: the misses then overlap), then the sums.
+        var featureRows = [Int32](repeating: -1, count: features.count)
+        logProbabilities.withUnsafeBufferPointer { table in
+            guard let base = table.baseAddress else { return }
+            for (position, entry) in features.enumerated() {
+                guard let row = rows[entry.feature] else { continue }
+                featureRows[position] = row
+                cprefetch_read(base + Int(row) * width)
+            }
+        }
+        var sums = [Float](repeating: 0, count: width)
+        sums.withUnsafeMutableBufferPointer { sums in
+            logProbabilities.withUnsafeBufferPointer { table in
+                unseenLogProbability.withUnsafeBufferPointer { unseen in
+                    for (position, entry) in features.enumerated() {
+                        let row = featureRows[position]
+                        if row >= 0 {
+                            let base = Int(row) * width
+                            for index in candidates { sums[index] += entry.count * table[base + index] }
+                        } else {
+                            for index in candidates { sums[index] += entry.count * unseen[index] }
+                        }
+                    }
+                }
             }
         }
         return candidates.map { (variantOrder[$0], Double(sums[$0] / total)) }
