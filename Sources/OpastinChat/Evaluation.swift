@@ -1,5 +1,6 @@
 public import Foundation
 public import OpastinMatch
+import OpastinKnowledge
 public import OpastinText
 
 /// One labelled message of an evaluation file.
@@ -15,8 +16,12 @@ public struct EvaluationOutcome: Sendable {
     public let testCase: EvaluationCase
     public let predicted: String?
     public let replyLanguage: LanguageCode
+    /// The three best scores, and the out-of-scope examples' score when it is not among them
+    /// (the answer rule compares against it; bench/tune_thresholds.py needs it).
     public let top: [IntentScore]
     public let microseconds: Double
+    /// The matcher's coverage of the message (see `MatchResult.coverage`).
+    public let coverage: Double
 
     public var isCorrect: Bool { predicted == testCase.intent }
     public var languageIsCorrect: Bool { testCase.language.map { $0 == replyLanguage } ?? true }
@@ -42,6 +47,12 @@ public struct EvaluationReport: Sendable {
     }
 
     /// Runs every case through the engine, each in a fresh session (as a new resident).
+    static func top(of ranked: [IntentScore]) -> [IntentScore] {
+        var top = Array(ranked.prefix(3))
+        if let outOfScope = ranked.dropFirst(3).first(where: { $0.intentID == DialogueAction.outOfScope }) { top.append(outOfScope) }
+        return top
+    }
+
     public init(engine: ChatEngine, cases: [EvaluationCase]) {
         outcomes = cases.map { testCase in
             var session = Session()
@@ -49,8 +60,9 @@ public struct EvaluationReport: Sendable {
             return EvaluationOutcome(
                 testCase: testCase, predicted: reply?.kind == .clarify ? nil : reply?.intent,
                 replyLanguage: reply?.language ?? "",
-                top: Array(reply?.diagnostics?.match.ranked.prefix(3) ?? []),
-                microseconds: reply?.diagnostics?.microseconds ?? 0)
+                top: Self.top(of: reply?.diagnostics?.match.ranked ?? []),
+                microseconds: reply?.diagnostics?.microseconds ?? 0,
+                coverage: reply?.diagnostics?.match.coverage ?? 0)
         }
     }
 

@@ -48,6 +48,7 @@ extension EvaluationReport {
             "expected": outcome.testCase.intent.map { .string($0) } ?? .null,
             "predicted": outcome.predicted.map { .string($0) } ?? .null,
             "top": .array(outcome.top.map { .object(["intent": .string($0.intentID), "score": .number(($0.score * 1000).rounded() / 1000)]) }),
+            "coverage": .number((outcome.coverage * 1000).rounded() / 1000),
         ])
     }
 

@@ -107,6 +107,7 @@ extension Diagnostics {
             "script": .string(match.analyzed.script.code),
             "normalized": .string(match.analyzed.normalized),
             "latin_key": .string(match.analyzed.latinKey),
+            "coverage": .number((match.coverage * 1000).rounded() / 1000),
             "alternatives": .array(match.ranked.prefix(3).map {
                 .object(["intent": .string($0.intentID), "score": .number(($0.score * 1000).rounded() / 1000)])
             }),

@@ -131,7 +131,7 @@ public final class TerminalChat: Sendable {
                alternatives: \(alternatives.isEmpty ? "none" : alternatives)
                language: \(reply.language) (detected \(detected)), script \(diagnostics.match.analyzed.script)
                normalized: \(diagnostics.match.analyzed.normalized)
-               latin key: \(diagnostics.match.analyzed.latinKey)
+               latin key: \(diagnostics.match.analyzed.latinKey)  (known to the examples: \(Int((diagnostics.match.coverage * 100).rounded())) %)
                sources: \(reply.sources.map { "\($0.seed) \($0.location)" }.joined(separator: "; "))
                time: \(String(format: "%.0f", diagnostics.microseconds)) µs
             """

@@ -256,8 +256,20 @@ public final class IntentIndex: Sendable {
 
     /// Every intent that shares a feature with the message, best first.
     public func score(_ analyzed: AnalyzedText) -> [IntentScore] {
+        scoreWithCoverage(analyzed).ranked
+    }
+
+    /// The ranking, and how much of the message the examples know: the share (0–1) of its
+    /// weight on features some example has. A message mostly of words no example uses is
+    /// about something else, however well its few known words match.
+    public func scoreWithCoverage(_ analyzed: AnalyzedText) -> (ranked: [IntentScore], coverage: Double) {
         let query = query(analyzed)
-        guard !query.isEmpty else { return [] }
+        guard !query.isEmpty else { return ([], 0) }
+        let coverage = Double(query.reduce(0) { $0 + $1.1 * $1.1 })
+        return (rank(query), coverage)
+    }
+
+    private func rank(_ query: [(FeatureEntry, Float)]) -> [IntentScore] {
 
         // The message's features' centroids and runs lie scattered over megabytes: ask for
         // all their cache lines at once, so the misses overlap instead of queueing.

@@ -19,6 +19,8 @@ public struct MatchResult: Sendable {
     public let decision: MatchDecision
     /// 0–1: how sure the matcher is of the top intent.
     public let confidence: Double
+    /// 0–1: the share of the message's weight on features the examples know.
+    public var coverage: Double = 1
 }
 
 /// The thresholds that turn scores into a decision.
@@ -59,7 +61,13 @@ public struct Matcher: Sendable {
 
     /// Matches an already analysed message.
     public func match(_ analyzed: AnalyzedText) -> MatchResult {
-        let ranked = index.score(analyzed)
+        let (ranked, coverage) = index.scoreWithCoverage(analyzed)
+        var result = decide(analyzed, ranked)
+        result.coverage = coverage
+        return result
+    }
+
+    private func decide(_ analyzed: AnalyzedText, _ ranked: [IntentScore]) -> MatchResult {
         let outOfScope = ranked.first { $0.intentID == DialogueAction.outOfScope }?.score ?? 0
         guard let best = ranked.first, best.score >= policy.minimumScore, best.intentID != DialogueAction.outOfScope,
               best.score - outOfScope >= policy.outOfScopeMargin
