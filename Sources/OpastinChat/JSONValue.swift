@@ -55,79 +55,96 @@ public enum JSONValue: Sendable, Equatable, Codable {
 }
 
 /// Writes compact JSON with keys in the order given, so replies read in protocol order.
+///
+/// It writes UTF-8 bytes, copying runs of text that need no escaping whole: building a
+/// `String` scalar by scalar was a fifth of the server's time per request.
 struct JSONWriter {
-    private(set) var output = ""
+    private var bytes: [UInt8] = []
 
-    /// Room for a typical reply, so the text is not copied as it grows.
+    /// Room for a typical reply, so the buffer is not copied as it grows.
     init(capacity: Int = 2_048) {
-        output.reserveCapacity(capacity)
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// The JSON text written so far.
+    var output: String { String(decoding: bytes, as: UTF8.self) }
+
+    private mutating func append(_ literal: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
     }
 
     mutating func write(_ value: JSONValue) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .integer(let number): output += String(number)
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .integer(let number): append(String(number))
         case .number(let number):
-            output += number.isFinite ? (number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)) : "null"
+            append(number.isFinite ? (number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)) : "null")
         case .string(let text): writeString(text)
         case .array(let items):
-            output += "["
+            append("[")
             for (index, item) in items.enumerated() {
-                if index > 0 { output += "," }
+                if index > 0 { append(",") }
                 write(item)
             }
-            output += "]"
+            append("]")
         case .object(let members):
             writeObject(members.keys.sorted().map { ($0, members[$0] ?? .null) })
         }
     }
 
     mutating func writeObject(_ members: [(String, JSONValue)]) {
-        output += "{"
+        append("{")
         for (index, member) in members.enumerated() {
-            if index > 0 { output += "," }
+            if index > 0 { append(",") }
             writeString(member.0)
-            output += ":"
+            append(":")
             write(member.1)
         }
-        output += "}"
+        append("}")
     }
 
+    /// A JSON string: quote, backslash and control characters escaped, and U+2028/U+2029
+    /// too (JavaScript treats them as line ends); everything else copied as it is.
     private mutating func writeString(_ text: String) {
-        output += "\""
-        // Most text needs no escaping: append it whole (appending scalar by scalar was a
-        // quarter of the server's time under load).
-        if !text.utf8.contains(where: Self.mayNeedEscaping) {
-            output += text
-        } else {
-            for scalar in text.unicodeScalars { writeEscaped(scalar) }
-        }
-        output += "\""
-    }
-
-    /// Bytes that start something to escape: controls, quote, backslash, DEL, and the lead
-    /// byte of U+2028/U+2029 (checked exactly in `writeEscaped`).
-    private static func mayNeedEscaping(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xE2
-    }
-
-    private mutating func writeEscaped(_ scalar: Unicode.Scalar) {
-        switch scalar {
-        case "\"": output += "\\\""
-        case "\\": output += "\\\\"
-        case "\n": output += "\\n"
-        case "\r": output += "\\r"
-        case "\t": output += "\\t"
-        case "\u{2028}": output += "\\u2028"
-        case "\u{2029}": output += "\\u2029"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                output += String(format: "\\u%04x", scalar.value)
-            } else {
-                output.unicodeScalars.append(scalar)
+        append("\"")
+        var text = text
+        text.withUTF8 { utf8 in
+            var runStart = 0
+            var position = 0
+            while position < utf8.count {
+                let byte = utf8[position]
+                let escape: StaticString?
+                var length = 1
+                switch byte {
+                case UInt8(ascii: "\""): escape = "\\\""
+                case UInt8(ascii: "\\"): escape = "\\\\"
+                case UInt8(ascii: "\n"): escape = "\\n"
+                case UInt8(ascii: "\r"): escape = "\\r"
+                case UInt8(ascii: "\t"): escape = "\\t"
+                case 0xE2 where position + 2 < utf8.count && utf8[position + 1] == 0x80 && (utf8[position + 2] == 0xA8 || utf8[position + 2] == 0xA9):
+                    escape = utf8[position + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    length = 3
+                case 0..<0x20, 0x7F: escape = nil
+                default:
+                    position += 1
+                    continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
+                if let escape {
+                    append(escape)
+                } else {
+                    append(String(format: "\\u%04x", UInt32(byte)))
+                }
+                position += length
+                runStart = position
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
         }
+        append("\"")
     }
-
 }
