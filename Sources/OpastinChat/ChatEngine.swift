@@ -75,10 +75,11 @@ public struct ChatEngine: Sendable {
 
         let match = matcher.match(text)
         let detected = languageIdentifier.identify(match.analyzed)
+        let requested = mentions.language(in: match.analyzed, writtenIn: detected?.language, before: session.language)
         if let detected, !session.languageIsExplicit { session.language = detected.language }
         if session.language == nil { session.language = languageIdentifier.rank(match.analyzed).first?.variant.language ?? defaultLanguage }
 
-        var reply = respond(to: text, match: match, session: &session)
+        var reply = respond(to: text, match: match, requested: requested, session: &session)
         reply.id = request.id
         reply.session = request.session
         reply.city = session.city
@@ -91,15 +92,17 @@ public struct ChatEngine: Sendable {
 
     // MARK: Dialogue policy
 
-    private func respond(to text: String, match: MatchResult, session: inout Session) -> ChatReply {
+
+    /// - Parameter requested: the language the message asks for by name, if any.
+    private func respond(to text: String, match: MatchResult, requested: LanguageCode?, session: inout Session) -> ChatReply {
         if let pending = session.pending {
             session.pending = nil
-            if let reply = resolve(pending, text: text, match: match, session: &session) { return reply }
+            if let reply = resolve(pending, text: text, match: match, requested: requested, session: &session) { return reply }
         }
         let mentionedCity = mentions.city(in: match.analyzed)
         switch match.decision {
         case .answer(let intentID):
-            return answer(intentID, match: match, mentionedCity: mentionedCity, session: &session)
+            return answer(intentID, match: match, mentionedCity: mentionedCity, requested: requested, session: &session)
         case .clarify(let intentIDs):
             // A named city with a short message is a follow-up ("and in Vaasa?").
             if let city = mentionedCity, let reply = cityFollowUp(city, session: &session, match: match) { return reply }
@@ -117,7 +120,7 @@ public struct ChatEngine: Sendable {
             // A message that names a language and reads most like asking for one ("rud 3alay
             // bil ingilizi") switches, even when its score alone was too low to answer.
             let top = match.ranked.first?.intentID
-            if let language = mentions.language(in: match.analyzed),
+            if let language = requested,
                top == DialogueAction.changeLanguage || match.analyzed.keys.count <= 3
             {
                 return switchLanguage(to: language, session: &session, confidence: match.confidence)
@@ -134,18 +137,20 @@ public struct ChatEngine: Sendable {
 
     /// Takes the resident's answer to a question the last reply asked; nil when the message
     /// is not an answer to it (then it is handled as a new question).
-    private func resolve(_ pending: PendingQuestion, text: String, match: MatchResult, session: inout Session) -> ChatReply? {
+    private func resolve(
+        _ pending: PendingQuestion, text: String, match: MatchResult, requested: LanguageCode?, session: inout Session
+    ) -> ChatReply? {
         let number = OptionNumber.parse(text)
         switch pending {
         case .clarification(let intentIDs):
             if let number, intentIDs.indices.contains(number - 1) {
-                return answer(intentIDs[number - 1], match: match, mentionedCity: nil, session: &session, confidence: 1)
+                return answer(intentIDs[number - 1], match: match, mentionedCity: nil, requested: requested, session: &session, confidence: 1)
             }
             // The option's own words ("the courses one") pick it when they point at one option.
             if let chosen = match.ranked.first(where: { intentIDs.contains($0.intentID) }),
                match.ranked.first?.intentID == chosen.intentID
             {
-                return answer(chosen.intentID, match: match, mentionedCity: nil, session: &session)
+                return answer(chosen.intentID, match: match, mentionedCity: nil, requested: requested, session: &session)
             }
             return nil
         case .city(let intentID):
@@ -156,19 +161,20 @@ public struct ChatEngine: Sendable {
             return answer(intentID, match: match, mentionedCity: nil, session: &session, confidence: 1)
         case .language(let languages):
             let language = number.flatMap { languages.indices.contains($0 - 1) ? languages[$0 - 1] : nil }
-                ?? mentions.language(in: match.analyzed)
+                ?? requested
             guard let language else { return nil }
             return switchLanguage(to: language, session: &session, confidence: 1)
         }
     }
 
     private func answer(
-        _ intentID: String, match: MatchResult, mentionedCity: City?, session: inout Session, confidence: Double? = nil
+        _ intentID: String, match: MatchResult, mentionedCity: City?, requested: LanguageCode? = nil, session: inout Session,
+        confidence: Double? = nil
     ) -> ChatReply {
         let confidence = confidence ?? match.confidence
         switch intentID {
         case DialogueAction.changeLanguage:
-            guard let language = mentions.language(in: match.analyzed) else { return askLanguage(session: &session) }
+            guard let language = requested else { return askLanguage(session: &session) }
             return switchLanguage(to: language, session: &session, confidence: confidence)
         case DialogueAction.setCity:
             guard let city = mentionedCity else { return askCity(for: nil, session: &session, confidence: confidence) }

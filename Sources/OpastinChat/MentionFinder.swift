@@ -43,9 +43,18 @@ public struct MentionFinder: Sendable {
         return found.count == 1 ? found.first : nil
     }
 
-    /// The language a message names, if exactly one.
-    public func language(in analyzed: AnalyzedText) -> LanguageCode? {
+    /// The language a message asks for, if it names exactly one. When it names two, one of
+    /// them the language it is written in, the conversation so far decides:
+    /// - "mun suomi ei oo hyvä, vastaa englanniksi" (written in Finnish, the session in Finnish
+    ///   or new): the resident writes their weak language and asks for the other;
+    /// - "я плохо понимаю английский, пишите по-русски" (written in Russian, the bot has been
+    ///   answering in English): they ask for the language they write in.
+    public func language(in analyzed: AnalyzedText, writtenIn written: LanguageCode? = nil, before: LanguageCode? = nil) -> LanguageCode? {
         let found = Set(analyzed.keys.compactMap { word in languageKeys[String(word.prefix(3))]?.first { matches(word, $0.key) }?.language })
+        if found.count == 2, let written, found.contains(written) {
+            let other = found.first { $0 != written }
+            return before == other ? written : other
+        }
         return found.count == 1 ? found.first : nil
     }
 

@@ -29,15 +29,15 @@ public struct MatchPolicy: Sendable {
     /// Below this similarity nothing is answered.
     public var minimumScore = 0.20
     /// When the runner-up is within this of the best (and the best is not high), ask.
-    public var clarifyMargin = 0.02
+    public var clarifyMargin = 0.01
     /// When the out-of-scope examples score within this of the best intent, the message is
     /// taken as out of scope: it resembles what Opastin must not answer as much as anything.
     public var outOfScopeMargin = 0.12
     /// The confidence curve: P(right) = 1 / (1 + e^-(bias + scoreWeight·best + leadWeight·lead)),
     /// fitted with bench/calibrate.py on the dev set, so 0.8 means "right about 8 times in 10".
-    public var confidenceBias = -3.707
-    public var confidenceScoreWeight = 12.298
-    public var confidenceLeadWeight = 5.764
+    public var confidenceBias = -3.479
+    public var confidenceScoreWeight = 10.570
+    public var confidenceLeadWeight = 7.903
     /// Above this the best intent is answered whatever the runner-up.
     public var certainScore = 0.65
     public init() {}

@@ -62,6 +62,20 @@ import Testing
         #expect(replies[1].intent == "daycare")
     }
 
+    @Test(arguments: [
+        ("en osaa vielä hyvin suomea, voisitko kirjoittaa englanniksi", nil, "en"),
+        ("mitt svenska är dåligt, kan du skriva på engelska", nil, "en"),
+        // The bot has been answering in English; the resident asks, in Russian, for Russian.
+        ("я плохо понимаю английский, пишите по-русски", "en", "ru"),
+    ])
+    func namingTwoLanguagesAsksForTheOneTheConversationLacks(text: String, before: String?, language: String) throws {
+        var session = Session()
+        session.language = before.map { LanguageCode($0) }
+        let reply = try EngineFixture.engine.reply(to: ChatRequest(text: text), in: &session)
+        #expect(reply.intent == "change-language", "\(text) → \(reply.kind) \(reply.intent ?? "null")")
+        #expect(reply.language == LanguageCode(language))
+    }
+
     @Test func languageFieldOverridesDetection() throws {
         var session = Session()
         let reply = try EngineFixture.engine.reply(to: ChatRequest(text: "päiväkoti", language: "so"), in: &session)
