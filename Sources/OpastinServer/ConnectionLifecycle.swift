@@ -4,16 +4,17 @@ import NIOCore
 /// idle timeout only when nothing is owed, and on graceful shutdown only after every line
 /// received has been answered.
 ///
-/// It sits between the line decoder and the connection's async stream and counts lines in and
+/// It sits between the line decoder and `LineConversationHandler` and counts lines in and
 /// replies out.
 ///
 /// - Idle: `IdleStateHandler` reports that nothing was read for the read timeout. A client
 ///   waiting for replies is not idle, so the event is ignored while replies are owed (the
 ///   handler reports again one timeout later).
 /// - Graceful shutdown: on `ChannelShouldQuiesceEvent` (from NIOExtras' `ServerQuiescingHelper`)
-///   the connection stays open until every line received has been answered and no new line has
-///   arrived for a short quiet period — so lines a client sent just before the signal, still in
-///   the socket buffer, are answered too. Then the replies are flushed and the server shuts its
+///   the connection stays open until every line received has been answered, the connection is
+///   writable (while it is not, nothing is read: see `LineConversationHandler`) and no new line
+///   has arrived for a short quiet period — so lines a client sent just before the signal, still
+///   in the socket buffer, are answered too. Then the replies are flushed and the server shuts its
 ///   sending side (the client reads every reply, then end of file); the connection closes when
 ///   the client closes or after a linger time. A deadline bounds the whole drain for clients
 ///   that keep sending or never read.
@@ -72,6 +73,12 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // Reading resumes now: give the lines still in the socket buffer a quiet period to come.
+        if draining, context.channel.isWritable { lastReceived = .now() }
+        context.fireChannelWritabilityChanged()
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimers()
     }
@@ -98,7 +105,9 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func scheduleCheck(context: ChannelHandlerContext) {
         checkTask = context.eventLoop.assumeIsolated().scheduleTask(in: quietPeriod) { [self] in
-            if nothingOwed, NIODeadline.now() - lastReceived >= quietPeriod {
+            // While the connection is not writable the server reads nothing (backpressure):
+            // lines may still wait in the socket buffer, so it is not finished then.
+            if nothingOwed, context.channel.isWritable, NIODeadline.now() - lastReceived >= quietPeriod {
                 finish(context: context)
             } else {
                 scheduleCheck(context: context)
