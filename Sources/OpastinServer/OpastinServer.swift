@@ -15,8 +15,8 @@ import Synchronization
 public struct OpastinServer: Service {
     /// How much one read of a connection may deliver: it bounds the lines answered in one go
     /// before the event loop serves other connections, and starts small, since most
-    /// connections send one short line at a time and each keeps its receive buffer.
-    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1_024, maximum: 16 * 1_024)
+    /// connections send one short line at a time and each keeps its last receive buffer.
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 16 * 1_024)
 
     public let configuration: ServerConfiguration
     /// The engine answering requests; reloading it affects every connection from its next line.
@@ -47,14 +47,17 @@ public struct OpastinServer: Service {
     /// Listens until graceful shutdown, then drains the open connections and returns.
     public func run() async throws {
         let limit = ConnectionLimit(maximum: configuration.maximumConnections)
-        var listeners = [try await bindTCP(limit: limit)]
+        let idleSweepers = configuration.idleTimeout.map { IdleSweepers(timeout: TimeAmount($0), group: eventLoopGroup) }
+        defer { idleSweepers?.stop() }
+        let connections = Connections(limit: limit, idleSweepers: idleSweepers)
+        var listeners = [try await bindTCP(connections)]
         guard let address = listeners[0].channel.localAddress, let port = address.port else {
             await listeners[0].stop()
             throw ServerError.noLocalAddress
         }
         if let path = configuration.unixSocketPath {
             do {
-                listeners.append(try await bindUnix(path: path, limit: limit))
+                listeners.append(try await bindUnix(path: path, connections))
             } catch {
                 await listeners[0].stop()
                 throw error
@@ -102,19 +105,19 @@ public struct OpastinServer: Service {
 
     // MARK: Listening
 
-    private func bindTCP(limit: ConnectionLimit) async throws -> LineListener {
+    private func bindTCP(_ connections: Connections) async throws -> LineListener {
         let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
-        let channel = try await bootstrap(quiescing: quiescing, limit: limit)
+        let channel = try await bootstrap(quiescing: quiescing, connections)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: configuration.host, port: configuration.port)
             .get()
         return LineListener(channel: channel, quiescing: quiescing)
     }
 
-    private func bindUnix(path: String, limit: ConnectionLimit) async throws -> LineListener {
+    private func bindUnix(path: String, _ connections: Connections) async throws -> LineListener {
         guard !UnixSocketFile.isServed(path) else { throw ServerError.unixSocketInUse(path: path) }
         let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
-        let channel = try await bootstrap(quiescing: quiescing, limit: limit)
+        let channel = try await bootstrap(quiescing: quiescing, connections)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
             .get()
         return LineListener(channel: channel, quiescing: quiescing)
@@ -130,11 +133,14 @@ public struct OpastinServer: Service {
         return try await server.bind(group: eventLoopGroup, limit: limit)
     }
 
-    private func bootstrap(quiescing: ServerQuiescingHelper, limit: ConnectionLimit) -> ServerBootstrap {
+    private func bootstrap(quiescing: ServerQuiescingHelper, _ connections: Connections) -> ServerBootstrap {
         let server = self
         return ServerBootstrap(group: eventLoopGroup)
             // A deep backlog: thousands of clients may connect in the same moment.
             .serverChannelOption(.backlog, value: 4096)
+            // Connections are served on the event loops, which may be busy answering: accept a
+            // whole burst per wake-up (NIO's default is 4), or clients wait long to be accepted.
+            .serverChannelOption(.maxMessagesPerRead, value: 256)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
@@ -147,7 +153,7 @@ public struct OpastinServer: Service {
             // before the other connections of the event loop get their turn.
             .childChannelOption(.maxMessagesPerRead, value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try server.initialize(channel, limit: limit) }
+                channel.eventLoop.makeCompletedFuture { try server.initialize(channel, connections) }
             }
     }
 
@@ -156,22 +162,21 @@ public struct OpastinServer: Service {
     /// Sets up a new connection's pipeline, or refuses it when the limit is reached.
     /// Runs on the connection's event loop.
     ///
-    /// Idle timeout → line decoder → `ConnectionLifecycle` (drain and idle rules) →
-    /// `LineConversationHandler` (answers, flushes once per read, backpressure).
-    private func initialize(_ channel: any Channel, limit: ConnectionLimit) throws {
+    /// Line decoder → `ConnectionLifecycle` (drain and idle rules) → `LineConversationHandler`
+    /// (answers, flushes once per read, backpressure).
+    private func initialize(_ channel: any Channel, _ connections: Connections) throws {
         let pipeline = channel.pipeline.syncOperations
+        let limit = connections.limit
         guard limit.acquire() else {
             logger.warning("connection refused: the connection limit is reached")
             try pipeline.addHandler(ConnectionRefusal(maximum: limit.maximum))
             return
         }
         channel.closeFuture.whenComplete { _ in limit.release() }
-        if let idleTimeout = configuration.idleTimeout {
-            // Before the decoder: bytes of a line still arriving count as activity.
-            try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(idleTimeout)))
-        }
         try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: configuration.maximumLineBytes)))
-        try pipeline.addHandler(ConnectionLifecycle(drainDeadline: TimeAmount(configuration.drainTimeout)))
+        try pipeline.addHandler(ConnectionLifecycle(
+            drainDeadline: TimeAmount(configuration.drainTimeout),
+            idleSweeper: connections.idleSweepers?.sweeper(for: channel.eventLoop)))
         var logger = logger
         if logger.logLevel <= .debug {
             // Only when it is logged: formatting the peer for every connection costs memory.
@@ -181,6 +186,13 @@ public struct OpastinServer: Service {
             engine: engine, sessions: sessions, maximumLineBytes: configuration.maximumLineBytes,
             logMessages: configuration.logMessages, logger: logger))
     }
+}
+
+/// What every line-protocol connection shares: the connection limit and the idle sweepers.
+private struct Connections: Sendable {
+    let limit: ConnectionLimit
+    /// Nil without an idle timeout.
+    let idleSweepers: IdleSweepers?
 }
 
 /// A bound line-protocol listener (TCP or Unix) and what stops it.
