@@ -173,7 +173,7 @@ public struct OpastinServer: Service {
             return
         }
         channel.closeFuture.whenComplete { _ in limit.release() }
-        try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: configuration.maximumLineBytes)))
+        try pipeline.addHandler(LineFramer(maximumLineBytes: configuration.maximumLineBytes))
         try pipeline.addHandler(ConnectionLifecycle(
             drainDeadline: TimeAmount(configuration.drainTimeout),
             idleSweeper: connections.idleSweepers?.sweeper(for: channel.eventLoop)))
