@@ -56,7 +56,7 @@ struct Serve: AsyncParsableCommand {
         let webAddress = try web.map { try Self.parseAddress($0, option: "--web") }
 
         // Two event-loop threads serve everything: more malloc arenas only hold freed memory.
-        MallocArenas.limit(to: 2)
+        Malloc.limitArenas(to: 2)
         let openFiles = OpenFileLimit.raiseToHardLimit()
         if openFiles < maxConnections + 100 {
             logger.warning("the open-file limit is below --max-connections; raise it with `ulimit -n`", metadata: [
@@ -68,6 +68,7 @@ struct Serve: AsyncParsableCommand {
         let engine: ReloadableEngine
         do {
             engine = ReloadableEngine(try OpastinSetup.buildEngine(root: root))
+            Malloc.releaseFreeMemory()
         } catch {
             FileHandle.standardError.write(Data("opastin: cannot load the knowledge:\n\(error)\n".utf8))
             throw ExitCode(2)
