@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Load client for `opastin serve` (standard library only).
+"""Load benchmark for `opastin serve`.
 
 Starts the release binary on 127.0.0.1 with port 0, reads the ready line for the port, then
-measures, as a separate client process (not the server measuring itself):
+measures with a native client (bench/load_client.c: C, epoll, one thread — compiled here with
+`gcc -O2` into bench/results/), as a separate process (not the server measuring itself):
 
   * start-up: time to the ready line and to the first answer;
   * requests/s and p50/p99 latency with 1, 64 and 512 connections, each connection keeping a
@@ -11,27 +12,29 @@ measures, as a separate client process (not the server measuring itself):
   * the server's resident memory (VmRSS from /proc/PID/status) idle, under load and holding
     the idle connections.
 
-Only 127.0.0.1 traffic, bounded in count and time. The server needs `ulimit -n` >= 10,100 for
-10,000 connections; `opastin serve` raises its soft limit to the hard limit at start, and this
-script raises its own the same way.
+Python only orchestrates (build check, server start, RSS sampling, report). Only 127.0.0.1
+traffic, bounded in count and time. The server needs `ulimit -n` >= 10,100 for 10,000
+connections; `opastin serve` raises its soft limit to the hard limit at start, and this script
+and the client raise theirs the same way.
 
-    swift build -c release && python3 bench/server_load.py
+    swift build -c release --product opastin && python3 bench/server_load.py
     python3 bench/server_load.py --seconds 5 --window 16 --idle 2000
 """
 
 import argparse
-import asyncio
 import json
 import os
 import resource
-import statistics
+import socket
 import subprocess
 import sys
+import threading
 import time
-from collections import deque
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+CLIENT_SOURCE = ROOT / "bench/load_client.c"
+RESULTS = ROOT / "bench/results"
 
 # Requests like residents' messages, in several languages and scripts.
 TEXTS = [
@@ -49,7 +52,7 @@ TEXTS = [
     "how do I find a job in Vaasa",
 ]
 REQUESTS = [
-    (json.dumps({"id": i, "text": TEXTS[i % len(TEXTS)]}, ensure_ascii=False) + "\n").encode()
+    json.dumps({"id": i, "text": TEXTS[i % len(TEXTS)]}, ensure_ascii=False)
     for i in range(len(TEXTS) * 4)
 ]
 
@@ -73,127 +76,71 @@ def rss_mib(pid):
     return float("nan")
 
 
-def percentile(sorted_values, fraction):
-    if not sorted_values:
-        return float("nan")
-    return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))]
+def build_client():
+    """Compiles the native client (when its source is newer) and writes the request file."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    binary = RESULTS / "load_client"
+    if not binary.exists() or binary.stat().st_mtime < CLIENT_SOURCE.stat().st_mtime:
+        subprocess.run(["gcc", "-O2", "-Wall", "-o", str(binary), str(CLIENT_SOURCE)], check=True)
+    requests = RESULTS / "requests.jsonl"
+    requests.write_text("".join(line + "\n" for line in REQUESTS), encoding="utf-8")
+    return binary, requests
 
 
-async def connection_load(port, window, deadline, latencies, counts):
-    """One connection keeping `window` requests in flight until `deadline`, then draining."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    sent_at = deque()
-    next_request = 0
+class RSSSampler:
+    """Samples the server's resident memory every 0.25 s while a run goes on."""
 
-    def send(count):
-        nonlocal next_request
-        now = time.perf_counter()
-        batch = []
-        for _ in range(count):
-            batch.append(REQUESTS[next_request % len(REQUESTS)])
-            next_request += 1
-            sent_at.append(now)
-        writer.write(b"".join(batch))
+    def __init__(self, pid):
+        self.pid, self.samples, self.stop = pid, [], threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
 
-    send(window)
-    answered = 0
-    errors = 0
-    while sent_at:
-        chunk = await reader.read(1 << 16)
-        if not chunk:
-            raise ConnectionError("server closed the connection during the load")
-        replies = chunk.count(b"\n")
-        errors += chunk.count(b'"error":')
-        now = time.perf_counter()
-        for _ in range(replies):
-            latencies.append(now - sent_at.popleft())
-        answered += replies
-        if replies and now < deadline:
-            send(replies)
-    writer.close()
-    counts.append((answered, errors))
+    def sample(self):
+        while not self.stop.is_set():
+            self.samples.append(rss_mib(self.pid))
+            self.stop.wait(0.25)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stop.set()
+        self.thread.join()
+
+    @property
+    def maximum(self):
+        return max(self.samples) if self.samples else float("nan")
 
 
-async def load_run(port, pid, connections, window, seconds):
-    latencies, counts = [], []
-    started = time.perf_counter()
-    deadline = started + seconds
-    rss_samples = []
-
-    async def sample_rss():
-        while time.perf_counter() < deadline:
-            rss_samples.append(rss_mib(pid))
-            await asyncio.sleep(0.25)
-
-    sampler = asyncio.ensure_future(sample_rss())
-    await asyncio.wait_for(
-        asyncio.gather(*(connection_load(port, window, deadline, latencies, counts) for _ in range(connections))),
-        timeout=seconds + 30,
-    )
-    elapsed = time.perf_counter() - started
-    await sampler
-    answered = sum(a for a, _ in counts)
-    errors = sum(e for _, e in counts)
-    latencies.sort()
-    return {
-        "connections": connections,
-        "window": window,
-        "requests": answered,
-        "errors": errors,
-        "seconds": elapsed,
-        "rps": answered / elapsed,
-        "p50_ms": percentile(latencies, 0.50) * 1000,
-        "p99_ms": percentile(latencies, 0.99) * 1000,
-        "rss_max_mib": max(rss_samples) if rss_samples else float("nan"),
-    }
+def load_run(client, requests, port, pid, connections, window, seconds):
+    with RSSSampler(pid) as rss:
+        finished = subprocess.run(
+            [str(client), "load", "127.0.0.1", str(port), str(connections), str(window), str(seconds),
+             str(requests)],
+            capture_output=True, text=True, timeout=seconds + 60, check=True)
+    run = json.loads(finished.stdout)
+    run["rss_max_mib"] = rss.maximum
+    return run
 
 
-async def first_answer(port):
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(REQUESTS[0])
-    line = await reader.readline()
-    writer.close()
-    return json.loads(line)
+def first_answer(port):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall((REQUESTS[0] + "\n").encode())
+        return json.loads(connection.makefile("rb").readline())
 
 
-async def hold_idle(port, pid, count, batch=500):
+def hold_idle(client, port, pid, count):
     """Opens `count` connections and leaves them silent; returns how many still answer a ping."""
-    opened, refused, failed = [], 0, 0
-
-    async def open_one():
-        nonlocal failed
-        try:
-            opened.append(await asyncio.open_connection("127.0.0.1", port))
-        except OSError:
-            failed += 1
-
-    started = time.perf_counter()
-    for first in range(0, count, batch):
-        await asyncio.gather(*(open_one() for _ in range(first, min(count, first + batch))))
-    open_seconds = time.perf_counter() - started
-    await asyncio.sleep(2)  # idle: nothing sent
+    process = subprocess.Popen([str(client), "idle", "127.0.0.1", str(port), str(count)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    opened = json.loads(process.stdout.readline())
+    time.sleep(2)  # idle: nothing sent
     idle_rss = rss_mib(pid)
-
-    async def ping(connection):
-        reader, writer = connection
-        try:
-            writer.write(b'{"text":"hei"}\n')
-            line = await asyncio.wait_for(reader.readline(), timeout=30)
-            return "too_many_connections" not in line.decode() and b'"answer"' in line, "too_many_connections" in line.decode()
-        except (OSError, asyncio.TimeoutError):
-            return False, False
-
-    results = []
-    for first in range(0, len(opened), batch):
-        results += await asyncio.gather(*(ping(c) for c in opened[first:first + batch]))
-    held = sum(1 for ok, _ in results if ok)
-    refused = sum(1 for _, too_many in results if too_many)
-    for _, writer in opened:
-        writer.close()
-    return {
-        "asked": count, "connected": len(opened), "held": held, "refused": refused,
-        "connect_failed": failed, "open_seconds": open_seconds, "rss_mib": idle_rss,
-    }
+    process.stdin.write("go\n")
+    process.stdin.flush()
+    answered = json.loads(process.stdout.readline())
+    process.wait(timeout=60)
+    return {"asked": count, **opened, **answered, "rss_mib": idle_rss}
 
 
 def start_server(binary, max_connections):
@@ -212,18 +159,20 @@ def start_server(binary, max_connections):
     return process, port, ready, ready_seconds, started
 
 
-async def main(args):
+def main(args):
     limit = raise_fd_limit(args.idle + 200)
     binary = Path(args.binary)
     if not binary.exists():
-        sys.exit(f"{binary} not found; run `swift build -c release` first")
+        sys.exit(f"{binary} not found; run `swift build -c release --product opastin` first")
     if limit < args.idle + 100:
         print(f"note: this client's open-file limit is {limit}; idle connections capped", file=sys.stderr)
         args.idle = max(0, limit - 100)
+    client, requests = build_client()
 
     process, port, ready, ready_seconds, started = start_server(binary, max(args.idle, 10_000))
+    idle = None
     try:
-        reply = await first_answer(port)
+        reply = first_answer(port)
         first_answer_seconds = time.perf_counter() - started
         rss_idle = rss_mib(process.pid)
         print(f"server: {ready}  (pid {process.pid}, {os.cpu_count()} CPUs; client and server share them)")
@@ -235,21 +184,24 @@ async def main(args):
               f"{'p50 ms':>7} {'p99 ms':>7} {'RSS max MiB':>11}")
         runs = []
         for connections in args.connections:
-            run = await load_run(port, process.pid, connections, args.window, args.seconds)
+            run = load_run(client, requests, port, process.pid, connections, args.window, args.seconds)
             runs.append(run)
             print(f"{run['connections']:>11} {run['window']:>6} {run['requests']:>9} {run['errors']:>6} "
                   f"{run['rps']:>9.0f} {run['p50_ms']:>7.2f} {run['p99_ms']:>7.2f} {run['rss_max_mib']:>11.1f}")
+            if run["connect_failed"] or run["closed"]:
+                print(f"{'':>11} note: {run['connect_failed']} connections failed to open, "
+                      f"{run['closed']} were closed by the server")
         print()
         if args.idle:
-            idle = await hold_idle(port, process.pid, args.idle)
+            idle = hold_idle(client, port, process.pid, args.idle)
             print(f"idle connections: {idle['held']} of {idle['asked']} held and answering "
-                  f"(connected {idle['connected']}, refused {idle['refused']}, connect failures "
-                  f"{idle['connect_failed']}; opened in {idle['open_seconds']:.1f} s); "
+                  f"(connected {idle['connected']}, refused {idle['refused']}, failed {idle['failed']}, "
+                  f"connect failures {idle['connect_failed']}; opened in {idle['open_seconds']:.1f} s); "
                   f"server RSS with them open: {idle['rss_mib']:.1f} MiB")
         print(f"resident memory after the runs: {rss_mib(process.pid):.1f} MiB")
         if args.json:
             print(json.dumps({"ready_ms": ready_seconds * 1000, "first_answer_ms": first_answer_seconds * 1000,
-                              "rss_idle_mib": rss_idle, "runs": runs, "idle": idle if args.idle else None}))
+                              "rss_idle_mib": rss_idle, "runs": runs, "idle": idle}))
     finally:
         process.terminate()
         try:
@@ -268,4 +220,4 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=8, help="load time per run (bounded)")
     parser.add_argument("--idle", type=int, default=10_000, help="idle connections to open (0: skip)")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
-    asyncio.run(main(parser.parse_args()))
+    main(parser.parse_args())

@@ -4,16 +4,17 @@ import NIOCore
 /// idle timeout only when nothing is owed, and on graceful shutdown only after every line
 /// received has been answered.
 ///
-/// It sits between the line decoder and the connection's async stream and counts lines in and
+/// It sits between the line decoder and `LineConversationHandler` and counts lines in and
 /// replies out.
 ///
-/// - Idle: `IdleStateHandler` reports that nothing was read for the read timeout. A client
-///   waiting for replies is not idle, so the event is ignored while replies are owed (the
-///   handler reports again one timeout later).
+/// - Idle: the event loop's `IdleSweeper` reports that nothing was read for the idle timeout
+///   (any bytes count, also part of a line). A client waiting for replies is not idle, so the
+///   report is ignored while replies are owed (it comes again one timeout later).
 /// - Graceful shutdown: on `ChannelShouldQuiesceEvent` (from NIOExtras' `ServerQuiescingHelper`)
-///   the connection stays open until every line received has been answered and no new line has
-///   arrived for a short quiet period — so lines a client sent just before the signal, still in
-///   the socket buffer, are answered too. Then the replies are flushed and the server shuts its
+///   the connection stays open until every line received has been answered, the connection is
+///   writable (while it is not, nothing is read: see `LineConversationHandler`) and nothing was
+///   read between two checks a short quiet period apart — so lines a client sent just before
+///   the signal, still in the socket buffer, are answered too. Then the replies are flushed and the server shuts its
 ///   sending side (the client reads every reply, then end of file); the connection closes when
 ///   the client closes or after a linger time. A deadline bounds the whole drain for clients
 ///   that keep sending or never read.
@@ -23,7 +24,7 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// How long no new line may arrive before a draining connection counts as finished.
+    /// How long no new bytes may arrive before a draining connection counts as finished.
     private let quietPeriod: TimeAmount
     /// After the server shut its sending side, how long the client has to close.
     private let lingerTime: TimeAmount
@@ -31,19 +32,30 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     private let drainDeadline: TimeAmount
     private var received = 0
     private var answered = 0
-    private var lastReceived = NIODeadline.now()
+    /// While draining: whether bytes were read since the last check. Not a clock: an event
+    /// loop busy answering may take longer than the quiet period to come back to a connection
+    /// whose next lines already wait in its socket buffer; a check always runs one loop
+    /// iteration (one round of reads) after the previous one.
+    private var readSinceCheck = false
     private var draining = false
     private var finishing = false
     private var checkTask: Scheduled<Void>?
     private var deadlineTask: Scheduled<Void>?
+    /// Watches for the idle timeout; nil: no idle timeout.
+    private let idleSweeper: IdleSweeper?
+    /// When bytes last arrived (or the connection opened); read by the idle sweeper.
+    private(set) var lastActivity = NIODeadline.now()
+    /// Set while the handler is in a pipeline, for the idle sweeper's report.
+    private var context: ChannelHandlerContext?
 
     init(
         quietPeriod: TimeAmount = .milliseconds(100), lingerTime: TimeAmount = .seconds(2),
-        drainDeadline: TimeAmount
+        drainDeadline: TimeAmount, idleSweeper: IdleSweeper?
     ) {
         self.quietPeriod = quietPeriod
         self.lingerTime = lingerTime
         self.drainDeadline = drainDeadline
+        self.idleSweeper = idleSweeper
     }
 
     /// Whether every line received so far has been answered.
@@ -51,8 +63,14 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         received += 1
-        if draining { lastReceived = .now() }
         context.fireChannelRead(data)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // After every read from the socket, also of part of a line.
+        lastActivity = .now()
+        readSinceCheck = true
+        context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -62,22 +80,44 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        switch event {
-        case IdleStateHandler.IdleStateEvent.read:
-            if nothingOwed { context.close(promise: nil) }
-        case is ChannelShouldQuiesceEvent:
+        if event is ChannelShouldQuiesceEvent {
             startDraining(context: context)
-        default:
+        } else {
             context.fireUserInboundEventTriggered(event)
         }
     }
 
+    /// From the idle sweeper: nothing was read for the idle timeout.
+    func idleTimeoutReached(now: NIODeadline) {
+        if nothingOwed {
+            context?.close(promise: nil)
+        } else {
+            // Waiting for its replies is not idle: look again one timeout later.
+            lastActivity = now
+        }
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        lastActivity = .now()
+        idleSweeper?.add(self)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // Reading resumes now: give the lines still in the socket buffer a quiet period to come.
+        if context.channel.isWritable { readSinceCheck = true }
+        context.fireChannelWritabilityChanged()
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelTimers()
+        idleSweeper?.remove(self)
+        self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         cancelTimers()
+        idleSweeper?.remove(self)
         context.fireChannelInactive()
     }
 
@@ -86,7 +126,7 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     private func startDraining(context: ChannelHandlerContext) {
         guard !draining else { return }
         draining = true
-        lastReceived = .now()
+        readSinceCheck = true
         deadlineTask = context.eventLoop.assumeIsolated().scheduleTask(in: drainDeadline) { [self] in
             // Past the deadline replies may be stuck behind a client that does not read.
             finishing = true
@@ -98,7 +138,11 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
 
     private func scheduleCheck(context: ChannelHandlerContext) {
         checkTask = context.eventLoop.assumeIsolated().scheduleTask(in: quietPeriod) { [self] in
-            if nothingOwed, NIODeadline.now() - lastReceived >= quietPeriod {
+            // While the connection is not writable the server reads nothing (backpressure):
+            // lines may still wait in the socket buffer, so it is not finished then.
+            let quiet = !readSinceCheck
+            readSinceCheck = false
+            if nothingOwed, context.channel.isWritable, quiet {
                 finish(context: context)
             } else {
                 scheduleCheck(context: context)

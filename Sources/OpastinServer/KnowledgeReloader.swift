@@ -56,7 +56,10 @@ public final class KnowledgeReloader: Service, Sendable {
     public func reload() -> Bool {
         logger.info("reloading the knowledge", metadata: ["root": "\(root.path)"])
         let started = ContinuousClock.now
-        switch engine.reload(root: root) {
+        let result = engine.reload(root: root)
+        // Building an engine frees much temporary data; give it back.
+        Malloc.releaseFreeMemory()
+        switch result {
         case .success(let newEngine):
             logger.info("knowledge reloaded", metadata: [
                 "intents": "\(newEngine.knowledge.intents.count)",

@@ -5,6 +5,7 @@ import NIOExtras
 import NIOPosix
 import OpastinChat
 public import ServiceLifecycle
+import Synchronization
 
 /// The socket server: the line protocol (docs/protocol.md) over TCP and, optionally, a Unix
 /// domain socket, one `LineConversation` per connection — the same code path as `chat --json`.
@@ -12,21 +13,10 @@ public import ServiceLifecycle
 /// Run it in a `ServiceGroup`: on graceful shutdown (SIGTERM, SIGINT) it stops accepting,
 /// answers every line already received, closes the connections and returns.
 public struct OpastinServer: Service {
-    /// The inbound and outbound types of one connection.
-    typealias ConnectionChannel = NIOAsyncChannel<LineFrame, ByteBuffer>
-
-    /// What the accept loop gets for a new connection.
-    enum Connection: Sendable {
-        case accepted(PendingConnection)
-        /// Over the connection limit: it is being told so and closed by `ConnectionRefusal`.
-        case refused
-    }
-
-    /// A bound listener and what stops it.
-    private struct Listener: Sendable {
-        let channel: NIOAsyncChannel<Connection, Never>
-        let quiescing: ServerQuiescingHelper
-    }
+    /// How much one read of a connection may deliver: it bounds the lines answered in one go
+    /// before the event loop serves other connections, and starts small, since most
+    /// connections send one short line at a time and each keeps its last receive buffer.
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 16 * 1_024)
 
     public let configuration: ServerConfiguration
     /// The engine answering requests; reloading it affects every connection from its next line.
@@ -57,16 +47,19 @@ public struct OpastinServer: Service {
     /// Listens until graceful shutdown, then drains the open connections and returns.
     public func run() async throws {
         let limit = ConnectionLimit(maximum: configuration.maximumConnections)
-        var listeners = [try await bindTCP(limit: limit)]
-        guard let address = listeners[0].channel.channel.localAddress, let port = address.port else {
-            try? await listeners[0].channel.channel.close()
+        let idleSweepers = configuration.idleTimeout.map { IdleSweepers(timeout: TimeAmount($0), group: eventLoopGroup) }
+        defer { idleSweepers?.stop() }
+        let connections = Connections(limit: limit, idleSweepers: idleSweepers)
+        var listeners = [try await bindTCP(connections)]
+        guard let address = listeners[0].channel.localAddress, let port = address.port else {
+            await listeners[0].stop()
             throw ServerError.noLocalAddress
         }
         if let path = configuration.unixSocketPath {
             do {
-                listeners.append(try await bindUnix(path: path, limit: limit))
+                listeners.append(try await bindUnix(path: path, connections))
             } catch {
-                try? await listeners[0].channel.channel.close()
+                await listeners[0].stop()
                 throw error
             }
         }
@@ -77,7 +70,7 @@ public struct OpastinServer: Service {
         do {
             web = try await configuration.webHost.asyncMap { try await bindWeb(host: $0, limit: limit) }
         } catch {
-            for listener in listeners { try? await listener.channel.channel.close() }
+            for listener in listeners { await listener.stop() }
             throw error
         }
         let webAddress = web?.channel.localAddress
@@ -91,51 +84,43 @@ public struct OpastinServer: Service {
         ])
         await onListening(addresses)
 
-        let quiescing = listeners.map(\.quiescing)
         // Completed once the web listener and all its connections have closed.
         let webStopped = web?.channel.eventLoop.makePromise(of: Void.self)
         let logger = logger
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                await withDiscardingTaskGroup { group in
-                    for listener in listeners {
-                        group.addTask { await accept(on: listener) }
-                    }
-                    if let webStopped {
-                        group.addTask { try? await webStopped.futureResult.get() }
-                    }
-                }
-            } onGracefulShutdown: {
+                for listener in listeners { await listener.stopped() }
+                if let webStopped { try? await webStopped.futureResult.get() }
+            } onGracefulShutdown: { [listeners] in
                 logger.info("shutting down: no new connections; answering the lines already received")
                 web?.quiescing.initiateShutdown(promise: webStopped)
-                for helper in quiescing { helper.initiateShutdown(promise: nil) }
+                for listener in listeners { listener.initiateShutdown() }
             }
-        } onCancel: {
+        } onCancel: { [listeners] in
             web?.quiescing.initiateShutdown(promise: webStopped)
+            for listener in listeners { listener.initiateShutdown() }
         }
         logger.info("stopped")
     }
 
     // MARK: Listening
 
-    private func bindTCP(limit: ConnectionLimit) async throws -> Listener {
+    private func bindTCP(_ connections: Connections) async throws -> LineListener {
         let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
-        let channel = try await bootstrap(quiescing: quiescing)
+        let channel = try await bootstrap(quiescing: quiescing, connections)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { child in
-                initialize(child, limit: limit)
-            }
-        return Listener(channel: channel, quiescing: quiescing)
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        return LineListener(channel: channel, quiescing: quiescing)
     }
 
-    private func bindUnix(path: String, limit: ConnectionLimit) async throws -> Listener {
+    private func bindUnix(path: String, _ connections: Connections) async throws -> LineListener {
         guard !UnixSocketFile.isServed(path) else { throw ServerError.unixSocketInUse(path: path) }
         let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
-        let channel = try await bootstrap(quiescing: quiescing)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
-                initialize(child, limit: limit)
-            }
-        return Listener(channel: channel, quiescing: quiescing)
+        let channel = try await bootstrap(quiescing: quiescing, connections)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
+            .get()
+        return LineListener(channel: channel, quiescing: quiescing)
     }
 
     /// The web widget's listener: HTTP for its files, WebSocket at `/ws` (see `WebServer`).
@@ -148,10 +133,14 @@ public struct OpastinServer: Service {
         return try await server.bind(group: eventLoopGroup, limit: limit)
     }
 
-    private func bootstrap(quiescing: ServerQuiescingHelper) -> ServerBootstrap {
-        ServerBootstrap(group: eventLoopGroup)
+    private func bootstrap(quiescing: ServerQuiescingHelper, _ connections: Connections) -> ServerBootstrap {
+        let server = self
+        return ServerBootstrap(group: eventLoopGroup)
             // A deep backlog: thousands of clients may connect in the same moment.
             .serverChannelOption(.backlog, value: 4096)
+            // Connections are served on the event loops, which may be busy answering: accept a
+            // whole burst per wake-up (NIO's default is 4), or clients wait long to be accepted.
+            .serverChannelOption(.maxMessagesPerRead, value: 256)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(quiescing.makeServerChannelHandler(channel: channel))
@@ -159,102 +148,85 @@ public struct OpastinServer: Service {
             }
             // A client may send its lines and shut down its side; it still gets every reply.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-    }
-
-    /// Sets up a new connection's pipeline, or refuses it when the limit is reached.
-    /// Runs on the connection's event loop.
-    private func initialize(_ channel: any Channel, limit: ConnectionLimit) -> EventLoopFuture<Connection> {
-        let configuration = configuration
-        return channel.eventLoop.makeCompletedFuture {
-            let pipeline = channel.pipeline.syncOperations
-            guard limit.acquire() else {
-                try pipeline.addHandler(ConnectionRefusal(maximum: limit.maximum))
-                return .refused
+            .childChannelOption(.recvAllocator, value: Self.receiveBuffers)
+            // One read per wake-up: a pipelining client gets at most one buffer of lines answered
+            // before the other connections of the event loop get their turn.
+            .childChannelOption(.maxMessagesPerRead, value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try server.initialize(channel, connections) }
             }
-            channel.closeFuture.whenComplete { _ in limit.release() }
-            if let idleTimeout = configuration.idleTimeout {
-                // Before the decoder: bytes of a line still arriving count as activity.
-                try pipeline.addHandler(IdleStateHandler(readTimeout: TimeAmount(idleTimeout)))
-            }
-            try pipeline.addHandler(ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: configuration.maximumLineBytes)))
-            try pipeline.addHandler(ConnectionLifecycle(drainDeadline: TimeAmount(configuration.drainTimeout)))
-            return .accepted(PendingConnection(try ConnectionChannel(wrappingChannelSynchronously: channel)))
-        }
-    }
-
-    /// Accepts connections until the listener closes, serving each in its own child task;
-    /// returns when every connection it accepted has finished.
-    private func accept(on listener: Listener) async {
-        await withDiscardingTaskGroup { group in
-            do {
-                try await listener.channel.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        guard case .accepted(let pending) = connection, let channel = pending.take() else {
-                            logger.warning("connection refused: the connection limit is reached")
-                            continue
-                        }
-                        group.addTask { await serve(channel) }
-                    }
-                }
-            } catch {
-                logger.error("accepting connections failed", metadata: ["error": "\(error)"])
-            }
-        }
     }
 
     // MARK: Connections
 
-    /// Answers one connection's lines in order until it closes. Its errors end it alone.
-    private func serve(_ connection: ConnectionChannel) async {
-        let channel = connection.channel
+    /// Sets up a new connection's pipeline, or refuses it when the limit is reached.
+    /// Runs on the connection's event loop.
+    ///
+    /// Line decoder → `ConnectionLifecycle` (drain and idle rules) → `LineConversationHandler`
+    /// (answers, flushes once per read, backpressure).
+    private func initialize(_ channel: any Channel, _ connections: Connections) throws {
+        let pipeline = channel.pipeline.syncOperations
+        let limit = connections.limit
+        guard limit.acquire() else {
+            logger.warning("connection refused: the connection limit is reached")
+            try pipeline.addHandler(ConnectionRefusal(maximum: limit.maximum))
+            return
+        }
+        channel.closeFuture.whenComplete { _ in limit.release() }
+        try pipeline.addHandler(LineFramer(maximumLineBytes: configuration.maximumLineBytes))
+        try pipeline.addHandler(ConnectionLifecycle(
+            drainDeadline: TimeAmount(configuration.drainTimeout),
+            idleSweeper: connections.idleSweepers?.sweeper(for: channel.eventLoop)))
         var logger = logger
-        logger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "unix")"
-        logger.debug("connection opened")
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                var current = engine.snapshot()
-                var conversation = LineConversation(engine: current.engine, sessions: sessions)
-                for try await frame in inbound {
-                    if engine.generation != current.generation {
-                        // Reloaded knowledge: the next line is answered with it. The stream's own
-                        // session starts over; named sessions live in the shared store and carry on.
-                        current = engine.snapshot()
-                        conversation = LineConversation(engine: current.engine, sessions: sessions)
-                    }
-                    let reply = answer(frame, with: &conversation)
-                    if configuration.logMessages { log(frame, reply: reply, logger: logger) }
-                    var buffer = channel.allocator.buffer(capacity: reply.utf8.count + 1)
-                    buffer.writeString(reply)
-                    buffer.writeInteger(UInt8(ascii: "\n"))
-                    try await outbound.write(buffer)
-                    // A pipelining client would otherwise keep this task busy with its whole
-                    // buffer while other connections wait: yield after every reply for fairness.
-                    await Task.yield()
-                }
-                // Closing discards unsent data: wait until every reply has reached the socket.
-                try await channel.writeAndFlush(channel.allocator.buffer(capacity: 0))
-            }
-            logger.debug("connection closed")
-        } catch {
-            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        if logger.logLevel <= .debug {
+            // Only when it is logged: formatting the peer for every connection costs memory.
+            logger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "unix")"
         }
+        try pipeline.addHandler(LineConversationHandler(
+            engine: engine, sessions: sessions, maximumLineBytes: configuration.maximumLineBytes,
+            logMessages: configuration.logMessages, logger: logger))
+    }
+}
+
+/// What every line-protocol connection shares: the connection limit and the idle sweepers.
+private struct Connections: Sendable {
+    let limit: ConnectionLimit
+    /// Nil without an idle timeout.
+    let idleSweepers: IdleSweepers?
+}
+
+/// A bound line-protocol listener (TCP or Unix) and what stops it.
+private final class LineListener: Sendable {
+    let channel: any Channel
+    private let quiescing: ServerQuiescingHelper
+    /// Completed once the listener and every connection it accepted have closed.
+    private let allClosed: EventLoopPromise<Void>
+    private let shutdownInitiated = Atomic<Bool>(false)
+
+    init(channel: any Channel, quiescing: ServerQuiescingHelper) {
+        self.channel = channel
+        self.quiescing = quiescing
+        self.allClosed = channel.eventLoop.makePromise()
+        // A listener closing on its own (an error) ends the server's wait as well.
+        channel.closeFuture.whenComplete { [self] _ in initiateShutdown() }
     }
 
-    private func answer(_ frame: LineFrame, with conversation: inout LineConversation) -> String {
-        switch frame {
-        case .line(let bytes): conversation.handle(line: bytes)
-        case .tooLong: ProtocolCodec.encode(ProtocolError.lineTooLong(limit: configuration.maximumLineBytes))
-        }
+    /// Stops accepting and tells every open connection to finish (`ChannelShouldQuiesceEvent`).
+    /// Safe to call more than once.
+    func initiateShutdown() {
+        guard !shutdownInitiated.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        quiescing.initiateShutdown(promise: allClosed)
     }
 
-    /// Only with `logMessages`: the request line and the reply, for staff debugging.
-    private func log(_ frame: LineFrame, reply: String, logger: Logger) {
-        let request: String
-        switch frame {
-        case .line(let bytes): request = String(decoding: bytes.prefix(2_000), as: UTF8.self)
-        case .tooLong: request = "(line over \(configuration.maximumLineBytes) bytes)"
-        }
-        logger.info("message", metadata: ["request": "\(request)", "reply": "\(reply.prefix(2_000))"])
+    /// Returns once the listener and all its connections have closed.
+    func stopped() async {
+        try? await allClosed.futureResult.get()
+    }
+
+    /// Shuts down and waits for it.
+    func stop() async {
+        initiateShutdown()
+        await stopped()
     }
 }
 

@@ -55,6 +55,8 @@ struct Serve: AsyncParsableCommand {
         let (host, port) = try Self.parseAddress(tcp)
         let webAddress = try web.map { try Self.parseAddress($0, option: "--web") }
 
+        // Two event-loop threads serve everything: more malloc arenas only hold freed memory.
+        Malloc.limitArenas(to: 2)
         let openFiles = OpenFileLimit.raiseToHardLimit()
         if openFiles < maxConnections + 100 {
             logger.warning("the open-file limit is below --max-connections; raise it with `ulimit -n`", metadata: [
@@ -66,6 +68,7 @@ struct Serve: AsyncParsableCommand {
         let engine: ReloadableEngine
         do {
             engine = ReloadableEngine(try OpastinSetup.buildEngine(root: root))
+            Malloc.releaseFreeMemory()
         } catch {
             FileHandle.standardError.write(Data("opastin: cannot load the knowledge:\n\(error)\n".utf8))
             throw ExitCode(2)
