@@ -51,10 +51,20 @@ TEXTS = [
     "hei",
     "how do I find a job in Vaasa",
 ]
-REQUESTS = [
-    json.dumps({"id": i, "text": TEXTS[i % len(TEXTS)]}, ensure_ascii=False)
-    for i in range(len(TEXTS) * 4)
-]
+
+def load_texts():
+    """The messages of the repo's evaluation and dev sets (in and out of scope, six languages,
+    romanised and misspelt ones), so the load is as varied as real traffic; the short list
+    above if they are missing."""
+    texts = []
+    for name in ("evaluation.jsonl", "dev.jsonl"):
+        path = ROOT / "Tests/Evaluation" / name
+        if path.exists():
+            texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return texts or TEXTS
+
+
+REQUESTS = [json.dumps({"id": i, "text": text}, ensure_ascii=False) for i, text in enumerate(load_texts())]
 
 
 def raise_fd_limit(wanted):

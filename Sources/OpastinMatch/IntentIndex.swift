@@ -75,6 +75,12 @@ public final class IntentIndex: Sendable {
     /// The number of example utterances indexed.
     public var exampleCount: Int { exampleText.count }
 
+    /// For the benchmark: how many features, intent runs, example and centroid postings the
+    /// index holds.
+    public var size: (features: Int, runs: Int, postings: Int, centroids: Int) {
+        (features.count, runs.count, postings.count, centroids.count)
+    }
+
     /// Builds the index from the knowledge base's examples.
     public convenience init(knowledge: KnowledgeBase, analyzer: Analyzer) {
         var utterances: [(intent: String, text: String)] = []

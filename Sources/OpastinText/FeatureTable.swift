@@ -2,7 +2,7 @@
 /// of matching and language identification.
 ///
 /// The keys are already well-mixed 64-bit hashes, so a lookup needs no hashing of its own:
-/// open addressing with linear probing over a power-of-two table at most half full, each key
+/// open addressing with linear probing over a power-of-two table at most three quarters full, each key
 /// beside its value so that one lookup is one cache miss. `Dictionary<UInt64, _>` re-hashes
 /// every key with SipHash, which measured as a tenth of a reply's time.
 ///
@@ -31,8 +31,10 @@ public struct FeatureTable<Value: BitwiseCopyable & Sendable>: Sendable {
     /// Builds the table. Keys must be distinct.
     @inlinable
     public init(_ entries: [(key: UInt64, value: Value)]) {
+        // At most three quarters full: short probes, without the memory of a half-empty table
+        // (the index and language model tables are megabytes each).
         var capacity = 16
-        while capacity < entries.count * 2 { capacity <<= 1 }
+        while capacity * 3 < entries.count * 4 { capacity <<= 1 }
         let mask = capacity - 1
         var slots: [Slot] = []
         if let first = entries.first {

@@ -83,6 +83,9 @@ public struct LanguageIdentifier: Sendable {
     /// The variants the model knows.
     public var variants: [LanguageVariant] { variantOrder }
 
+    /// The number of features the model has a probability for.
+    public var vocabularySize: Int { rows.count }
+
     /// The language of a message, or nil when it is too short or too ambiguous to tell.
     public func identify(_ analyzed: AnalyzedText) -> LanguageGuess? {
         let ranked = rank(analyzed)
