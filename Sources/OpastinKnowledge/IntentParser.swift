@@ -148,17 +148,28 @@ struct IntentParser {
 /// The form two examples are compared in to find duplicates: case-folded, spaces collapsed.
 enum ExampleKey {
     static func make(_ text: String) -> String {
-        var key = ""
+        var key: [UInt8] = []
+        key.reserveCapacity(text.utf8.count)
         var pendingSpace = false
         for scalar in TextNormalizer.foldCase(text).unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                if pendingSpace && !key.isEmpty { key.append(" ") }
+            if isWordCharacter(scalar) {
+                if pendingSpace && !key.isEmpty { key.append(UInt8(ascii: " ")) }
                 pendingSpace = false
-                key.unicodeScalars.append(scalar)
+                UTF8.encode(scalar) { key.append($0) }
             } else {
                 pendingSpace = true
             }
         }
-        return key
+        return String(decoding: key, as: UTF8.self)
+    }
+
+    /// A letter or digit. ASCII is decided without looking up Unicode properties: that lookup
+    /// was most of start-up, run for every example twice.
+    private static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0..<0x80: false
+        default: scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
     }
 }
