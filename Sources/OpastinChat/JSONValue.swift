@@ -69,7 +69,7 @@ struct JSONWriter {
     /// The JSON text written so far.
     var output: String { String(decoding: bytes, as: UTF8.self) }
 
-    private mutating func append(_ literal: StaticString) {
+    fileprivate mutating func append(_ literal: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
@@ -97,6 +97,49 @@ struct JSONWriter {
         }
     }
 
+    /// An object whose members `body` writes with `member(_:_:)`, in that order.
+    mutating func writeObject(_ body: (inout ObjectWriter) -> Void) {
+        append("{")
+        // The buffer moves into the member writer and back, never copied.
+        var object = ObjectWriter(writer: self)
+        self = JSONWriter(capacity: 0)
+        body(&object)
+        self = object.writer
+        append("}")
+    }
+
+    /// An array of `items`, each written by `body`.
+    mutating func writeArray<Item>(_ items: [Item], _ body: (inout JSONWriter, Item) -> Void) {
+        append("[")
+        for (index, item) in items.enumerated() {
+            if index > 0 { append(",") }
+            body(&self, item)
+        }
+        append("]")
+    }
+
+    /// Writes the members of one object, with the commas between them.
+    struct ObjectWriter {
+        fileprivate var writer: JSONWriter
+        private var first = true
+
+        fileprivate init(writer: JSONWriter) {
+            self.writer = writer
+        }
+
+        mutating func member(_ name: String, _ value: JSONValue) {
+            member(name) { $0.write(value) }
+        }
+
+        mutating func member(_ name: String, _ body: (inout JSONWriter) -> Void) {
+            if !first { writer.append(",") }
+            first = false
+            writer.writeString(name)
+            writer.append(":")
+            body(&writer)
+        }
+    }
+
     mutating func writeObject(_ members: [(String, JSONValue)]) {
         append("{")
         for (index, member) in members.enumerated() {
@@ -110,7 +153,7 @@ struct JSONWriter {
 
     /// A JSON string: quote, backslash and control characters escaped, and U+2028/U+2029
     /// too (JavaScript treats them as line ends); everything else copied as it is.
-    private mutating func writeString(_ text: String) {
+    fileprivate mutating func writeString(_ text: String) {
         append("\"")
         var text = text
         text.withUTF8 { utf8 in

@@ -61,30 +61,38 @@ public enum ProtocolCodec {
 
     /// Encodes a reply as one JSON line (without the newline).
     public static func encode(_ reply: ChatReply, includeDiagnostics: Bool = false) -> String {
-        var members: [(String, JSONValue)] = [
-            ("id", reply.id ?? .null),
-            ("session", reply.session.map { .string($0) } ?? .null),
-            ("lang", .string(reply.language.rawValue)),
-            ("intent", reply.intent.map { .string($0) } ?? .null),
-            ("confidence", .number(reply.confidence)),
-            ("kind", .string(reply.kind.rawValue)),
-            ("answer", .string(reply.answer)),
-        ]
-        if !reply.options.isEmpty {
-            members.append(("options", .array(reply.options.map {
-                .object(["number": .integer($0.number), "label": .string($0.label), "value": .string($0.value)])
-            })))
-        }
-        members.append(("sources", .array(reply.sources.map {
-            .object(["document": .string($0.document), "seed": .string($0.seed), "where": .string($0.location), "says": .string($0.says)])
-        })))
-        members.append(("links", .array(reply.links.map { .string($0) })))
-        members.append(("city", reply.city.map { .string($0.rawValue) } ?? .null))
-        if includeDiagnostics, let diagnostics = reply.diagnostics {
-            members.append(("staff", diagnostics.json))
-        }
+        // Written member by member, in protocol order: building a `JSONValue` tree first (a
+        // dictionary per source, its keys sorted) cost more than the writing.
         var writer = JSONWriter()
-        writer.writeObject(members)
+        writer.writeObject { object in
+            object.member("id", reply.id ?? .null)
+            object.member("session", reply.session.map { .string($0) } ?? .null)
+            object.member("lang", .string(reply.language.rawValue))
+            object.member("intent", reply.intent.map { .string($0) } ?? .null)
+            object.member("confidence", .number(reply.confidence))
+            object.member("kind", .string(reply.kind.rawValue))
+            object.member("answer", .string(reply.answer))
+            if !reply.options.isEmpty {
+                object.member("options") { array in
+                    array.writeArray(reply.options) { item, option in
+                        item.writeObject([("label", .string(option.label)), ("number", .integer(option.number)), ("value", .string(option.value))])
+                    }
+                }
+            }
+            object.member("sources") { array in
+                array.writeArray(reply.sources) { item, source in
+                    item.writeObject([
+                        ("document", .string(source.document)), ("says", .string(source.says)),
+                        ("seed", .string(source.seed)), ("where", .string(source.location)),
+                    ])
+                }
+            }
+            object.member("links") { array in array.writeArray(reply.links) { item, link in item.write(.string(link)) } }
+            object.member("city", reply.city.map { .string($0.rawValue) } ?? .null)
+            if includeDiagnostics, let diagnostics = reply.diagnostics {
+                object.member("staff", diagnostics.json)
+            }
+        }
         return writer.output
     }
 
