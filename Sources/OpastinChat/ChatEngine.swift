@@ -28,23 +28,41 @@ public struct ChatEngine: Sendable {
     /// With a cache and key, a previously built index and model are read back instead.
     public static func build(knowledge: KnowledgeBase, cache: EngineCache? = nil, cacheKey: String? = nil) throws(TextError) -> ChatEngine {
         let analyzer = try Analyzer()
-        if let cache, let cacheKey, let (index, identifier) = cache.load(key: cacheKey) {
-            return ChatEngine(knowledge: knowledge, matcher: Matcher(index: index, analyzer: analyzer), languageIdentifier: identifier)
+        if let cache, let cacheKey, let (index, identifier, classifier) = cache.load(key: cacheKey) {
+            return ChatEngine(
+                knowledge: knowledge, matcher: Matcher(index: index, analyzer: analyzer, classifier: classifier),
+                languageIdentifier: identifier)
         }
-        // The index and the language model are independent: build them on two cores.
+        // The index, the language model and the classifier are independent: build them on
+        // two cores.
         let parts = ParallelParts()
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                parts.index.withLock { $0 = IntentIndex(knowledge: knowledge, analyzer: analyzer) }
-            } else {
-                parts.identifier.withLock { $0 = LanguageIdentifierTraining.train(knowledge: knowledge, analyzer: analyzer) }
+        DispatchQueue.concurrentPerform(iterations: 3) { part in
+            switch part {
+            case 0: parts.index.withLock { $0 = IntentIndex(knowledge: knowledge, analyzer: analyzer) }
+            case 1: parts.identifier.withLock { $0 = LanguageIdentifierTraining.train(knowledge: knowledge, analyzer: analyzer) }
+            default: parts.classifier.withLock { $0 = Self.trainClassifier(knowledge: knowledge, analyzer: analyzer) }
             }
         }
-        // concurrentPerform returns after both parts ran, so both are set.
+        // concurrentPerform returns after every part ran, so all are set.
         let index = parts.index.withLock { $0! }
         let identifier = parts.identifier.withLock { $0! }
-        if let cache, let cacheKey { cache.store(index, identifier, key: cacheKey) }
-        return ChatEngine(knowledge: knowledge, matcher: Matcher(index: index, analyzer: analyzer), languageIdentifier: identifier)
+        let classifier = parts.classifier.withLock { $0! }
+        if let cache, let cacheKey { cache.store(index, identifier, classifier, key: cacheKey) }
+        return ChatEngine(
+            knowledge: knowledge, matcher: Matcher(index: index, analyzer: analyzer, classifier: classifier),
+            languageIdentifier: identifier)
+    }
+
+    /// The classifier, trained on every example as the analyzer normalises it (the form it
+    /// is asked about).
+    static func trainClassifier(knowledge: KnowledgeBase, analyzer: Analyzer) -> LinearClassifier {
+        var examples: [(label: String, text: String)] = []
+        for intent in knowledge.intents {
+            for language in intent.examples.keys.sorted() {
+                for text in intent.examples[language] ?? [] { examples.append((intent.id, analyzer.analyze(text).normalized)) }
+            }
+        }
+        return LinearClassifier(examples: examples)
     }
 
     /// The locale of a language, falling back to the default language's.
@@ -294,6 +312,7 @@ public struct ChatEngine: Sendable {
 private final class ParallelParts: Sendable {
     let index = Mutex<IntentIndex?>(nil)
     let identifier = Mutex<LanguageIdentifier?>(nil)
+    let classifier = Mutex<LinearClassifier?>(nil)
 }
 
 /// Reads "1", " 2.", "٢" or "۲" as an option number.

@@ -11,7 +11,7 @@ public struct EngineCache: Sendable {
     /// Where cache files live; nil disables caching.
     public let directory: URL?
     /// Bumped whenever the binary layout changes.
-    static let formatVersion = 3
+    static let formatVersion = 4
 
     public init(directory: URL?) { self.directory = directory }
 
@@ -50,24 +50,26 @@ public struct EngineCache: Sendable {
     }
 
     /// The cached index and model for a key, if present and intact.
-    func load(key: String) -> (IntentIndex, LanguageIdentifier)? {
+    func load(key: String) -> (IntentIndex, LanguageIdentifier, LinearClassifier)? {
         guard let file = file(for: key), let data = FileManager.default.contents(atPath: file.path) else { return nil }
         var reader = BinaryReader([UInt8](data))
         do {
             let index = try IntentIndex(decoding: &reader)
             let identifier = try LanguageIdentifier(decoding: &reader)
-            return reader.isAtEnd ? (index, identifier) : nil
+            let classifier = try LinearClassifier(decoding: &reader)
+            return reader.isAtEnd ? (index, identifier, classifier) : nil
         } catch {
             return nil
         }
     }
 
     /// Stores them (atomically: a reader never sees half a file); failures are ignored.
-    func store(_ index: IntentIndex, _ identifier: LanguageIdentifier, key: String) {
+    func store(_ index: IntentIndex, _ identifier: LanguageIdentifier, _ classifier: LinearClassifier, key: String) {
         guard let directory, let file = file(for: key) else { return }
         var writer = BinaryWriter()
         index.encode(into: &writer)
         identifier.encode(into: &writer)
+        classifier.encode(into: &writer)
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try? Data(writer.bytes).write(to: file, options: .atomic)
         removeStaleFiles(keeping: file)

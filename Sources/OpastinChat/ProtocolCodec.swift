@@ -116,6 +116,7 @@ extension Diagnostics {
             "normalized": .string(match.analyzed.normalized),
             "latin_key": .string(match.analyzed.latinKey),
             "coverage": .number((match.coverage * 1000).rounded() / 1000),
+            "second_opinion": match.secondOpinion.map { .string($0) } ?? .null,
             "alternatives": .array(match.ranked.prefix(3).map {
                 .object(["intent": .string($0.intentID), "score": .number(($0.score * 1000).rounded() / 1000)])
             }),

@@ -128,7 +128,7 @@ public final class TerminalChat: Sendable {
         let detected = diagnostics.detectedLanguage.map { "\($0.language)-\($0.script) \(String(format: "%.2f", $0.confidence))" } ?? "undetermined"
         return """
             ── staff ── intent: \(reply.intent ?? "null")  kind: \(reply.kind.rawValue)  confidence: \(String(format: "%.2f", reply.confidence))
-               alternatives: \(alternatives.isEmpty ? "none" : alternatives)
+               alternatives: \(alternatives.isEmpty ? "none" : alternatives)\(diagnostics.match.secondOpinion.map { "  (answered because the classifier agrees: \($0))" } ?? "")
                language: \(reply.language) (detected \(detected)), script \(diagnostics.match.analyzed.script)
                normalized: \(diagnostics.match.analyzed.normalized)
                latin key: \(diagnostics.match.analyzed.latinKey)  (known to the examples: \(Int((diagnostics.match.coverage * 100).rounded())) %)

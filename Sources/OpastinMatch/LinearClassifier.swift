@@ -1,0 +1,242 @@
+internal import Foundation
+public import OpastinText
+import Synchronization
+
+/// A second opinion on a message: a one-vs-rest linear support vector machine over TF-IDF
+/// character 2–5-grams of the text as written (case-folded, not transliterated), trained on
+/// the same examples as the index.
+///
+/// The index compares a message with examples in a common Latin key; this model sees the
+/// original script and punctuation and is trained to separate intents rather than to find
+/// neighbours. Where the index would not answer (its best intent is too weak, or close to the
+/// runner-up) but this model picks that same intent, the two views agree and the matcher
+/// answers (see `Matcher`): measured on the dev set, that recovered in-scope messages without
+/// answering out-of-scope ones.
+///
+/// Training is LIBLINEAR's dual coordinate descent for the L2-regularised squared hinge loss
+/// (the solver behind scikit-learn's `LinearSVC`), with a bias feature.
+public struct LinearClassifier: Sendable {
+    /// The class names (intent ids), in weight-column order.
+    public let classes: [String]
+    /// Feature hash → (row, inverse document frequency).
+    private let features: FeatureTable<FeatureRow>
+    /// Per row, its nonzero class weights: `weights[start..<end]` of the row.
+    private let weights: [ClassWeight]
+    private let bias: [Float]
+
+    struct FeatureRow: BitwiseCopyable, Sendable {
+        let idf: Float
+        let start: Int32
+        let end: Int32
+    }
+
+    struct ClassWeight: BitwiseCopyable {
+        let classIndex: Int32
+        let weight: Float
+    }
+
+    /// The character n-gram lengths.
+    static let gramLengths = 2...5
+
+    /// Trains on (class, text) pairs. `cost` is the SVM's C; `epochs` bounds the passes.
+    public init(examples: [(label: String, text: String)], cost: Float = 1, epochs: Int = 12) {
+        var classIndex: [String: Int] = [:]
+        var classes: [String] = []
+        for example in examples where classIndex[example.label] == nil {
+            classIndex[example.label] = classes.count
+            classes.append(example.label)
+        }
+        // Features by number, document frequencies, then TF-IDF vectors (L2-normalised).
+        var numbers: [UInt64: Int32] = [:]
+        var keys: [UInt64] = []
+        var documentFrequency: [Float] = []
+        var counted: [[(Int32, Float)]] = []
+        for example in examples {
+            var counts: [Int32: Float] = [:]
+            for gram in Self.grams(of: example.text) {
+                let number = numbers[gram] ?? {
+                    numbers[gram] = Int32(keys.count)
+                    keys.append(gram)
+                    documentFrequency.append(0)
+                    return Int32(keys.count - 1)
+                }()
+                counts[number, default: 0] += 1
+            }
+            for number in counts.keys { documentFrequency[Int(number)] += 1 }
+            counted.append(counts.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 })
+        }
+        let documents = Float(examples.count)
+        let idf = documentFrequency.map { logf((1 + documents) / (1 + $0)) + 1 }
+        let vectors: [[(Int32, Float)]] = counted.map { counts in
+            let weighted = counts.map { ($0.0, (1 + logf($0.1)) * idf[Int($0.0)]) }
+            let norm = weighted.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
+            return weighted.map { ($0.0, norm > 0 ? $0.1 / norm : 0) }
+        }
+        let labels = examples.map { classIndex[$0.label]! }
+        let featureCount = keys.count
+
+        // One binary problem per class, on two cores.
+        let columns = Mutex<[[Float]]>(Array(repeating: [], count: classes.count))
+        let biases = Mutex<[Float]>(Array(repeating: 0, count: classes.count))
+        DispatchQueue.concurrentPerform(iterations: classes.count) { target in
+            let (column, bias) = Self.trainBinary(
+                vectors: vectors, positive: labels.map { $0 == target }, featureCount: featureCount, cost: cost, epochs: epochs)
+            columns.withLock { $0[target] = column }
+            biases.withLock { $0[target] = bias }
+        }
+        let trained = columns.withLock { $0 }
+        // Kept sparse: a weight this small changes no decision. Every n-gram keeps its IDF,
+        // so a message's norm is the one training saw.
+        var weights: [ClassWeight] = []
+        var entries: [(key: UInt64, value: FeatureRow)] = []
+        entries.reserveCapacity(keys.count)
+        for (number, key) in keys.enumerated() {
+            let start = Int32(weights.count)
+            for target in classes.indices where abs(trained[target][number]) >= 1e-3 {
+                weights.append(ClassWeight(classIndex: Int32(target), weight: trained[target][number]))
+            }
+            entries.append((key, FeatureRow(idf: idf[number], start: start, end: Int32(weights.count))))
+        }
+        self.classes = classes
+        self.features = FeatureTable(entries)
+        self.weights = weights
+        self.bias = biases.withLock { $0 }
+    }
+
+    /// Dual coordinate descent for one class against the rest; returns the weights and bias.
+    private static func trainBinary(
+        vectors: [[(Int32, Float)]], positive: [Bool], featureCount: Int, cost: Float, epochs: Int
+    ) -> ([Float], Float) {
+        var weights = [Float](repeating: 0, count: featureCount)
+        var bias: Float = 0
+        var alpha = [Float](repeating: 0, count: vectors.count)
+        let diagonal = 1 / (2 * cost)
+        // x·x is 1 for the normalised vector, plus 1 for the bias feature.
+        let squaredNorm: Float = 2 + diagonal
+        // A fixed shuffle: training is deterministic.
+        var order = Array(vectors.indices)
+        var generator = SplitMix64(seed: 0x0DA5_7111)
+        weights.withUnsafeMutableBufferPointer { weights in
+            for _ in 0..<epochs {
+                order.shuffle(using: &generator)
+                var largestStep: Float = 0
+                for index in order {
+                    let sign: Float = positive[index] ? 1 : -1
+                    var margin = bias
+                    for (feature, value) in vectors[index] { margin += weights[Int(feature)] * value }
+                    let gradient = sign * margin - 1 + diagonal * alpha[index]
+                    let projected = alpha[index] == 0 ? min(gradient, 0) : gradient
+                    guard projected != 0 else { continue }
+                    let previous = alpha[index]
+                    alpha[index] = max(previous - gradient / squaredNorm, 0)
+                    let step = (alpha[index] - previous) * sign
+                    largestStep = max(largestStep, abs(step))
+                    for (feature, value) in vectors[index] { weights[Int(feature)] += step * value }
+                    bias += step
+                }
+                if largestStep < 1e-3 { break }
+            }
+        }
+        return (weights, bias)
+    }
+
+    /// The class with the highest decision value, when that value is positive.
+    public func predict(_ text: String) -> String? {
+        var scores = bias
+        var known: [(FeatureRow, Float)] = []
+        var norm: Float = 0
+        var counts: [UInt64: Float] = [:]
+        for gram in Self.grams(of: text) { counts[gram, default: 0] += 1 }
+        for (gram, count) in counts {
+            // An n-gram no example has is left out, weights and norm (as in scikit-learn).
+            guard let row = features[gram] else { continue }
+            let value = (1 + logf(count)) * row.idf
+            known.append((row, value))
+            norm += value * value
+        }
+        guard norm > 0 else { return nil }
+        let scale = 1 / norm.squareRoot()
+        weights.withUnsafeBufferPointer { weights in
+            for (row, value) in known {
+                for position in Int(row.start)..<Int(row.end) {
+                    scores[Int(weights[position].classIndex)] += weights[position].weight * value * scale
+                }
+            }
+        }
+        guard let best = scores.indices.max(by: { scores[$0] < scores[$1] }), scores[best] >= 0 else { return nil }
+        return classes[best]
+    }
+
+    /// scikit-learn's `char_wb` n-grams: inside each whitespace-separated word padded with one
+    /// space on each side, every substring of 2 to 5 characters (a word shorter than n gives
+    /// itself once), hashed.
+    static func grams(of text: String) -> [UInt64] {
+        var grams: [UInt64] = []
+        var word: [UInt32] = []
+        let folded = TextNormalizer.foldCase(text)
+        func flush() {
+            guard !word.isEmpty else { return }
+            let padded = [0x20] + word + [0x20]
+            for length in gramLengths {
+                var start = 0
+                repeat {
+                    var hash = FNV1a(seed: 0x5EED)
+                    for value in padded[start..<min(start + length, padded.count)] { hash.mix(UInt64(value)) }
+                    grams.append(hash.value)
+                    start += 1
+                } while start + length <= padded.count
+            }
+            word.removeAll(keepingCapacity: true)
+        }
+        for scalar in folded.unicodeScalars {
+            if scalar.properties.isWhitespace { flush() } else { word.append(scalar.value) }
+        }
+        flush()
+        return grams
+    }
+
+    // MARK: Binary form
+
+    /// Writes the trained model, for the engine cache.
+    public func encode(into writer: inout BinaryWriter) {
+        writer.write(classes)
+        let entries = features.entries
+        writer.write(entries.map(\.key))
+        writer.write(entries.map(\.value))
+        writer.write(weights)
+        writer.write(bias)
+    }
+
+    /// Reads a model written by `encode(into:)`.
+    public init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
+        classes = try reader.readStrings()
+        let keys = try reader.readArray(of: UInt64.self)
+        let rows = try reader.readArray(of: FeatureRow.self)
+        let weights = try reader.readArray(of: ClassWeight.self)
+        bias = try reader.readArray(of: Float.self)
+        let classCount = classes.count
+        guard keys.count == rows.count, bias.count == classCount,
+              rows.allSatisfy({ 0 <= $0.start && $0.start <= $0.end && Int($0.end) <= weights.count }),
+              weights.allSatisfy({ 0 <= $0.classIndex && Int($0.classIndex) < classCount })
+        else { throw BinaryReader.Corrupt() }
+        self.weights = weights
+        features = FeatureTable(Array(zip(keys, rows)).map { ($0.0, $0.1) })
+    }
+}
+
+/// A small deterministic random number generator (SplitMix64), for a reproducible shuffle.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
