@@ -2,7 +2,7 @@
 /// of matching and language identification.
 ///
 /// The keys are already well-mixed 64-bit hashes, so a lookup needs no hashing of its own:
-/// open addressing with linear probing over a power-of-two table at most three quarters full, each key
+/// open addressing with linear probing over a table at most three quarters full, each key
 /// beside its value so that one lookup is one cache miss. `Dictionary<UInt64, _>` re-hashes
 /// every key with SipHash, which measured as a tenth of a reply's time.
 ///
@@ -24,7 +24,6 @@ public struct FeatureTable<Value: BitwiseCopyable & Sendable>: Sendable {
     }
 
     @usableFromInline let slots: [Slot]
-    @usableFromInline let mask: Int
     /// The number of keys.
     public let count: Int
 
@@ -32,22 +31,19 @@ public struct FeatureTable<Value: BitwiseCopyable & Sendable>: Sendable {
     @inlinable
     public init(_ entries: [(key: UInt64, value: Value)]) {
         // At most three quarters full: short probes, without the memory of a half-empty table
-        // (the index and language model tables are megabytes each).
-        var capacity = 16
-        while capacity * 3 < entries.count * 4 { capacity <<= 1 }
-        let mask = capacity - 1
+        // (the tables are megabytes each). Any size, not only powers of two (see `home`).
+        let capacity = max(16, entries.count * 4 / 3 + 1)
         var slots: [Slot] = []
         if let first = entries.first {
             // Empty slots need some value; `occupied` tells them apart.
             slots = [Slot](repeating: Slot(key: 0, value: first.value, occupied: false), count: capacity)
         }
         for entry in entries {
-            var position = Self.home(of: entry.key, mask: mask)
-            while slots[position].occupied { position = (position + 1) & mask }
+            var position = Self.home(of: entry.key, capacity: capacity)
+            while slots[position].occupied { position = position + 1 == capacity ? 0 : position + 1 }
             slots[position] = Slot(key: entry.key, value: entry.value, occupied: true)
         }
         self.slots = slots
-        self.mask = mask
         self.count = entries.count
     }
 
@@ -56,12 +52,12 @@ public struct FeatureTable<Value: BitwiseCopyable & Sendable>: Sendable {
     public subscript(key: UInt64) -> Value? {
         guard !slots.isEmpty else { return nil }
         return slots.withUnsafeBufferPointer { slots in
-            var position = Self.home(of: key, mask: mask)
+            var position = Self.home(of: key, capacity: slots.count)
             while true {
                 let slot = slots[position]
                 if !slot.occupied { return nil }
                 if slot.key == key { return slot.value }
-                position = (position + 1) & mask
+                position = position + 1 == slots.count ? 0 : position + 1
             }
         }
     }
@@ -72,9 +68,10 @@ public struct FeatureTable<Value: BitwiseCopyable & Sendable>: Sendable {
         slots.lazy.filter(\.occupied).map { ($0.key, $0.value) }
     }
 
-    /// FNV-1a's low bits are weak for short inputs: take the high bits of a multiply.
+    /// The first slot to look in: the key mixed (FNV-1a's low bits are weak for short
+    /// inputs), then scaled to the table by a multiply's high half — no division, any size.
     @inlinable @inline(__always)
-    static func home(of key: UInt64, mask: Int) -> Int {
-        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
+    static func home(of key: UInt64, capacity: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: UInt64(capacity)).high)
     }
 }

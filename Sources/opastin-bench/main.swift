@@ -117,7 +117,7 @@ let volumes = messages.map { matcher.index.postingVolume(for: analyzedMessages[$
 let middle = volumes.count / 2
 print("per message (median): \(volumes.map(\.features).sorted()[middle]) indexed features, \(volumes.map(\.examplePostings).sorted()[middle]) example postings, \(volumes.map(\.centroidPostings).sorted()[middle]) centroid postings")
 let indexSize = matcher.index.size
-print("index: \(indexSize.features) features, \(indexSize.runs) intent runs, \(indexSize.postings) example postings, \(indexSize.centroids) centroid postings; language model: \(engine.languageIdentifier.vocabularySize) features × \(engine.languageIdentifier.variants.count) variants")
+print("index: \(indexSize.features) features, \(indexSize.runs) intent runs, \(indexSize.postings) example postings, \(indexSize.centroids) centroid postings; language model: \(engine.languageIdentifier.vocabularySize) features × \(engine.languageIdentifier.variants.count) variants; classifier: \(matcher.classifier?.size.features ?? 0) n-grams, \(matcher.classifier?.size.weights ?? 0) weights")
 print("Opastin benchmark (\(messages.count) messages, \(matcher.index.exampleCount) examples, \(engine.knowledge.intents.count) intents)")
 print(String(format: "start-up to first answer (in process): %.0f ms building the index and model, %.0f ms from the cache", microseconds(coldStartup) / 1000, microseconds(warmStartup) / 1000))
 print(String(format: "  of which analysis:          median %6.1f µs   p99 %6.1f µs", analyzeTime.median, analyzeTime.p99))
