@@ -161,14 +161,20 @@ public struct LinearClassifier: Sendable {
         var scores = bias
         var known: [(FeatureRow, Float)] = []
         var norm: Float = 0
-        var counts: [UInt64: Float] = [:]
-        for gram in Self.grams(of: text) { counts[gram, default: 0] += 1 }
-        for (gram, count) in counts {
+        // Sorted, so that repeats of an n-gram are neighbours and counted in one pass.
+        var grams = Self.grams(of: text)
+        grams.sort()
+        var position = 0
+        while position < grams.count {
+            var end = position + 1
+            while end < grams.count && grams[end] == grams[position] { end += 1 }
             // An n-gram no example has is left out, weights and norm (as in scikit-learn).
-            guard let row = features[gram] else { continue }
-            let value = (1 + logf(count)) * row.idf
-            known.append((row, value))
-            norm += value * value
+            if let row = features[grams[position]] {
+                let value = (1 + logf(Float(end - position))) * row.idf
+                known.append((row, value))
+                norm += value * value
+            }
+            position = end
         }
         guard norm > 0 else { return nil }
         let scale = 1 / norm.squareRoot()
@@ -188,24 +194,25 @@ public struct LinearClassifier: Sendable {
     /// itself once), hashed.
     static func grams(of text: String) -> [UInt64] {
         var grams: [UInt64] = []
-        var word: [UInt32] = []
-        let folded = TextNormalizer.foldCase(text)
+        // The current word with its padding spaces.
+        var padded: [UInt32] = [0x20]
         func flush() {
-            guard !word.isEmpty else { return }
-            let padded = [0x20] + word + [0x20]
+            guard padded.count > 1 else { return }
+            padded.append(0x20)
             for length in gramLengths {
                 var start = 0
                 repeat {
                     var hash = FNV1a(seed: 0x5EED)
-                    for value in padded[start..<min(start + length, padded.count)] { hash.mix(UInt64(value)) }
+                    for index in start..<min(start + length, padded.count) { hash.mix(UInt64(padded[index])) }
                     grams.append(hash.value)
                     start += 1
                 } while start + length <= padded.count
             }
-            word.removeAll(keepingCapacity: true)
+            padded.removeAll(keepingCapacity: true)
+            padded.append(0x20)
         }
-        for scalar in folded.unicodeScalars {
-            if scalar.properties.isWhitespace { flush() } else { word.append(scalar.value) }
+        for scalar in TextNormalizer.foldCase(text).unicodeScalars {
+            if scalar.properties.isWhitespace { flush() } else { padded.append(scalar.value) }
         }
         flush()
         return grams
