@@ -2,9 +2,10 @@
 """Fits the confidence calibration: a logistic curve P(right | best score, lead over the
 runner-up) on a development set's outcomes, so `"confidence"` means "this often right".
 Prints the three coefficients for MatchPolicy (confidenceBias, confidenceScoreWeight,
-confidenceLeadWeight). Fit on Tests/Evaluation/dev.jsonl only — never on the test set.
+confidenceLeadWeight). Fit on the dev sets only (dev.jsonl + dev2.jsonl) — never on the test set.
 
-    OPASTIN_CACHE_DIR=off .build/release/opastin evaluate --json --all Tests/Evaluation/dev.jsonl > /tmp/dev.json
+    cat Tests/Evaluation/dev.jsonl Tests/Evaluation/dev2.jsonl > /tmp/dev-all.jsonl
+    .build/release/opastin evaluate --json --all /tmp/dev-all.jsonl > /tmp/dev.json
     python3 bench/calibrate.py /tmp/dev.json
 """
 import json

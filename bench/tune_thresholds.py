@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Simulates the matcher's decision rule (answer / clarify / fall back) over the top-3 scores
-of `opastin evaluate --json --all FILE`, to choose MatchPolicy thresholds on a development
-set (Tests/Evaluation/dev.jsonl) — never on the test set.
+of `opastin evaluate --json --all FILE`, to choose MatchPolicy thresholds on the development
+sets (Tests/Evaluation/dev.jsonl and dev2.jsonl) — never on the test set.
 
-    .build/release/opastin evaluate --json --all Tests/Evaluation/dev.jsonl > /tmp/dev.json
+    cat Tests/Evaluation/dev.jsonl Tests/Evaluation/dev2.jsonl > /tmp/dev-all.jsonl
+    .build/release/opastin evaluate --json --all /tmp/dev-all.jsonl > /tmp/dev.json
     python3 bench/tune_thresholds.py /tmp/dev.json
+
+The simulation leaves out the classifier's second opinion (it needs the model): confirm a
+choice with `opastin evaluate` on the dev sets before adopting it.
 """
 import json
 import sys
