@@ -1,5 +1,6 @@
 import Foundation
 @testable import OpastinChat
+@testable import OpastinMatch
 import Testing
 
 /// The request parser against Foundation's JSONDecoder, which it replaced: the same values
@@ -35,5 +36,21 @@ import Testing
         #expect(throws: JSONParser.Invalid.self) { try JSONParser.parse(Array(deep.utf8)) }
         let fine = String(repeating: "[", count: 32) + String(repeating: "]", count: 32)
         #expect((try? JSONParser.parse(Array(fine.utf8))) != nil)
+    }
+
+    /// Random short texts over JSON's own characters: the parser accepts exactly what
+    /// Foundation accepts, with the same value.
+    @Test func randomTextsAgreeWithFoundation() {
+        let alphabet = Array(#"{}[]":,-+.eE0123456789 \ntrufalsn"abc"#)
+        var generator = SplitMix64(seed: 7)
+        var disagreements: [String] = []
+        for _ in 0..<3_000 {
+            let length = Int(generator.next() % 12) + 1
+            let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+            let ours = try? JSONParser.parse(Array(text.utf8))
+            let foundation = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            if ours != foundation { disagreements.append(text) }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
     }
 }
