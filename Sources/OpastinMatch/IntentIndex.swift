@@ -15,8 +15,9 @@ public struct IntentScore: Sendable, Equatable {
 /// An inverted index over every example utterance of every intent in every language,
 /// analysed the same way as incoming messages, with TF-IDF weights.
 ///
-/// Postings live in flat arrays (one range per feature). Two bounds keep a match fast as
-/// examples grow: features in more than a tenth of all examples are left out (they say
+/// Postings live in flat arrays: per feature, one run of postings per intent, found through
+/// an open-addressing table. Scoring first compares the message with every intent's centroid,
+/// then reads only the candidate intents' runs. Two bounds keep a match fast as examples grow: features in more than a tenth of all examples are left out (they say
 /// little), and each feature keeps only the examples it weighs most in (impact-ordered
 /// truncation) — so the work per query feature has a ceiling whatever the example count.
 public final class IntentIndex: Sendable {
