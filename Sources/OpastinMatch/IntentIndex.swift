@@ -17,9 +17,10 @@ public struct IntentScore: Sendable, Equatable {
 ///
 /// Postings live in flat arrays: per feature, one run of postings per intent, found through
 /// an open-addressing table. Scoring first compares the message with every intent's centroid,
-/// then reads only the candidate intents' runs. Two bounds keep a match fast as examples grow: features in more than a tenth of all examples are left out (they say
-/// little), and each feature keeps only the examples it weighs most in (impact-ordered
-/// truncation) — so the work per query feature has a ceiling whatever the example count.
+/// then reads only the candidate intents' runs. Two bounds keep a match fast as examples
+/// grow: features in more than a tenth of all examples are left out (they say little), and
+/// each feature keeps only the examples it weighs most in (impact-ordered truncation) — so
+/// the work per query feature has a ceiling whatever the example count.
 public final class IntentIndex: Sendable {
     private let intentIDs: [String]
     private let exampleIntent: [Int32]
