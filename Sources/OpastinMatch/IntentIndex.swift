@@ -31,13 +31,24 @@ public final class IntentIndex: Sendable {
     struct FeatureEntry: BitwiseCopyable, Sendable {
         /// Inverse document frequency times the damped inverse intent frequency.
         let idf: Float
-        /// The feature's example postings, one run per intent: `runs[runStart..<runEnd]`.
+        /// The feature's example postings, one run per intent, in ascending intent order:
+        /// run k is `postings[runStarts[runStart + k]..<runStarts[runStart + k + 1]]`.
         let runStart: Int32
-        let runEnd: Int32
-        /// The intents whose centroid has the feature: `centroids[centroidStart..<centroidEnd]`.
+        /// The intents whose centroid has the feature: `centroids[centroidStart...]`.
         let centroidStart: Int32
-        let centroidEnd: Int32
+        let runCount: UInt8
+        let centroidCount: UInt8
+        /// Bit `intent % 64` is set for every intent with a run, so a feature with no
+        /// candidate intent is skipped at once. With at most 64 intents the bits are exact and
+        /// locate a run directly: it is the one after as many runs as there are lower bits.
+        let intentBits: UInt64
+
+        var runs: Range<Int> { Int(runStart)..<(Int(runStart) + Int(runCount)) }
+        var centroids: Range<Int> { Int(centroidStart)..<(Int(centroidStart) + Int(centroidCount)) }
     }
+
+    @inline(__always)
+    static func bit(_ intent: Int32) -> UInt64 { 1 << UInt64(intent & 63) }
 
     /// Feature hash → what is known about it.
     private let features: FeatureTable<FeatureEntry>
@@ -47,16 +58,11 @@ public final class IntentIndex: Sendable {
         let weight: Float
     }
 
-    /// A feature's postings for one intent: `postings[start..<end]`. Grouping a feature's
-    /// postings by intent lets scoring skip the intents that are not candidates without
-    /// reading their postings at all.
-    struct IntentRun: BitwiseCopyable {
-        let intent: Int32
-        let start: Int32
-        let end: Int32
-    }
-
-    private let runs: [IntentRun]
+    /// Where each run of postings starts; a run ends where the next one starts (the
+    /// features' runs follow each other, with one end mark after the last). A run holds a
+    /// feature's postings for one intent: grouping them by intent lets scoring skip the
+    /// intents that are not candidates without reading their postings at all.
+    private let runStarts: [Int32]
     private let postings: [Posting]
     /// One intent's centroid weight for one feature (the centroid is the normalised sum of
     /// the intent's example vectors).
@@ -80,7 +86,7 @@ public final class IntentIndex: Sendable {
     /// For the benchmark: how many features, intent runs, example and centroid postings the
     /// index holds.
     public var size: (features: Int, runs: Int, postings: Int, centroids: Int) {
-        (features.count, runs.count, postings.count, centroids.count)
+        (features.count, runStarts.count - 1, postings.count, centroids.count)
     }
 
     /// Builds the index from the knowledge base's examples.
@@ -175,35 +181,38 @@ public final class IntentIndex: Sendable {
         }
         var entries: [(key: UInt64, value: FeatureEntry)] = []
         entries.reserveCapacity(sortedFeatures.count)
-        var runs: [IntentRun] = []
+        var runStarts: [Int32] = []
         var postings: [Posting] = []
         var centroidCount: Int32 = 0
         for (number, feature) in sortedFeatures.enumerated() {
-            let runStart = Int32(runs.count)
+            let runStart = Int32(runStarts.count)
             // By intent, then by example: each intent's postings are one run.
             let list = lists[number].sorted {
                 (exampleIntent[Int($0.example)], $0.example) < (exampleIntent[Int($1.example)], $1.example)
             }
+            var intentBits: UInt64 = 0
+            var lastIntent: Int32 = -1
             for posting in list {
                 let intent = exampleIntent[Int(posting.example)]
-                if runs.count == Int(runStart) || runs[runs.count - 1].intent != intent {
-                    runs.append(IntentRun(intent: intent, start: Int32(postings.count), end: Int32(postings.count)))
+                if intent != lastIntent {
+                    runStarts.append(Int32(postings.count))
+                    intentBits |= Self.bit(intent)
+                    lastIntent = intent
                 }
                 postings.append(Posting(example: posting.example, weight: posting.weight))
-                let last = runs[runs.count - 1]
-                runs[runs.count - 1] = IntentRun(intent: last.intent, start: last.start, end: Int32(postings.count))
             }
-            let centroidEnd = centroidCount + Int32(centroidLists[number].count)
             entries.append((feature.key, FeatureEntry(
-                idf: idf[number], runStart: runStart, runEnd: Int32(runs.count),
-                centroidStart: centroidCount, centroidEnd: centroidEnd)))
-            centroidCount = centroidEnd
+                idf: idf[number], runStart: runStart, centroidStart: centroidCount,
+                runCount: UInt8(Int32(runStarts.count) - runStart), centroidCount: UInt8(centroidLists[number].count),
+                intentBits: intentBits)))
+            centroidCount += Int32(centroidLists[number].count)
         }
+        runStarts.append(Int32(postings.count))
         self.intentIDs = ids
         self.exampleIntent = exampleIntent
         self.exampleText = exampleText
         self.features = FeatureTable(entries)
-        self.runs = runs
+        self.runStarts = runStarts
         self.postings = postings
         self.centroids = centroidLists.flatMap { $0 }
         self.centroidShare = centroidShare
@@ -257,7 +266,9 @@ public final class IntentIndex: Sendable {
 
     /// A message's indexed features with their weights.
     private func query(_ analyzed: AnalyzedText) -> [(FeatureEntry, Float)] {
-        Self.weigh(MatchFeatures.extract(keys: analyzed.keys), unseen: unseenWeight) { feature in
+        let extracted = MatchFeatures.extract(keys: analyzed.keys)
+        for entry in extracted { features.prefetch(entry.feature, with: cprefetch_read) }
+        return Self.weigh(extracted, unseen: unseenWeight) { feature in
             features[feature].map { ($0, $0.idf) }
         }
     }
@@ -281,12 +292,12 @@ public final class IntentIndex: Sendable {
 
         // The message's features' centroids and runs lie scattered over megabytes: ask for
         // all their cache lines at once, so the misses overlap instead of queueing.
-        runs.withUnsafeBufferPointer { runs in
+        runStarts.withUnsafeBufferPointer { runStarts in
             centroids.withUnsafeBufferPointer { centroids in
-                guard let runs = runs.baseAddress, let centroids = centroids.baseAddress else { return }
+                guard let runStarts = runStarts.baseAddress, let centroids = centroids.baseAddress else { return }
                 for (feature, _) in query {
-                    Self.prefetch(centroids + Int(feature.centroidStart), count: Int(feature.centroidEnd - feature.centroidStart))
-                    Self.prefetch(runs + Int(feature.runStart), count: Int(feature.runEnd - feature.runStart))
+                    Self.prefetch(centroids + Int(feature.centroidStart), count: Int(feature.centroidCount))
+                    Self.prefetch(runStarts + Int(feature.runStart), count: Int(feature.runCount) + 1)
                 }
             }
         }
@@ -295,7 +306,7 @@ public final class IntentIndex: Sendable {
         centroidSimilarity.withUnsafeMutableBufferPointer { centroidSimilarity in
             centroids.withUnsafeBufferPointer { centroids in
                 for (feature, weight) in query {
-                    for position in Int(feature.centroidStart)..<Int(feature.centroidEnd) {
+                    for position in feature.centroids {
                         let centroid = centroids[position]
                         centroidSimilarity[Int(centroid.intent)] += weight * centroid.weight
                     }
@@ -305,30 +316,57 @@ public final class IntentIndex: Sendable {
         // Stage 2: nearest examples, only for the intents whose centroids come closest (and
         // the out-of-scope examples, which the decision compares against).
         var candidate = [Bool](repeating: false, count: intentIDs.count)
+        var candidateBits: UInt64 = 0
         for intent in centroidSimilarity.indices.sorted(by: { centroidSimilarity[$0] > centroidSimilarity[$1] }).prefix(candidateCount)
         where centroidSimilarity[intent] > 0 {
             candidate[intent] = true
+            candidateBits |= Self.bit(Int32(intent))
         }
-        if let outOfScope = outOfScopeIntent { candidate[Int(outOfScope)] = true }
+        if let outOfScope = outOfScopeIntent {
+            candidate[Int(outOfScope)] = true
+            candidateBits |= Self.bit(outOfScope)
+        }
 
         var similarity = [Float](repeating: 0, count: exampleText.count)
         // Examples in the order they first scored, each once.
         var touched: [Int32] = []
         touched.reserveCapacity(512)
+        let exactBits = intentIDs.count <= 64
         similarity.withUnsafeMutableBufferPointer { similarity in
             candidate.withUnsafeBufferPointer { candidate in
-                runs.withUnsafeBufferPointer { runs in
+                runStarts.withUnsafeBufferPointer { runStarts in
                     postings.withUnsafeBufferPointer { postings in
                         guard let base = postings.baseAddress else { return }
+                        /// Calls `body` with the postings range of each of the feature's runs
+                        /// of a candidate intent.
+                        @inline(__always) func forEachCandidateRun(_ feature: FeatureEntry, _ body: (Range<Int>) -> Void) {
+                            var hits = feature.intentBits & candidateBits
+                            guard hits != 0 else { return }
+                            if exactBits {
+                                while hits != 0 {
+                                    let lower = (hits & (0 &- hits)) &- 1
+                                    let run = Int(feature.runStart) + (feature.intentBits & lower).nonzeroBitCount
+                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]))
+                                    hits &= hits &- 1
+                                }
+                            } else {
+                                for run in feature.runs {
+                                    let start = Int(runStarts[run])
+                                    if candidate[Int(exampleIntent[Int(postings[start].example)])] {
+                                        body(start..<Int(runStarts[run + 1]))
+                                    }
+                                }
+                            }
+                        }
                         // The candidates' runs, prefetched before they are read.
                         for (feature, _) in query {
-                            for run in runs[Int(feature.runStart)..<Int(feature.runEnd)] where candidate[Int(run.intent)] {
-                                Self.prefetch(base + Int(run.start), count: Int(run.end - run.start))
+                            forEachCandidateRun(feature) { run in
+                                Self.prefetch(base + run.lowerBound, count: run.count)
                             }
                         }
                         for (feature, weight) in query {
-                            for run in runs[Int(feature.runStart)..<Int(feature.runEnd)] where candidate[Int(run.intent)] {
-                                for position in Int(run.start)..<Int(run.end) {
+                            forEachCandidateRun(feature) { run in
+                                for position in run {
                                     let posting = postings[position]
                                     let example = Int(posting.example)
                                     if similarity[example] == 0 { touched.append(posting.example) }
@@ -373,8 +411,8 @@ public final class IntentIndex: Sendable {
         let query = query(analyzed)
         var examples = 0, centroids = 0
         for (feature, _) in query {
-            for run in runs[Int(feature.runStart)..<Int(feature.runEnd)] { examples += Int(run.end - run.start) }
-            centroids += Int(feature.centroidEnd - feature.centroidStart)
+            examples += Int(runStarts[feature.runs.upperBound] - runStarts[feature.runs.lowerBound])
+            centroids += Int(feature.centroidCount)
         }
         return (query.count, examples, centroids)
     }
@@ -389,7 +427,7 @@ public final class IntentIndex: Sendable {
         let entries = features.entries
         writer.write(entries.map(\.key))
         writer.write(entries.map(\.value))
-        writer.write(runs)
+        writer.write(runStarts)
         writer.write(postings)
         writer.write(centroids)
         writer.write(unseenWeight)
@@ -400,15 +438,16 @@ public final class IntentIndex: Sendable {
     /// Reads an index written by `encode(into:)`.
     public init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
         intentIDs = try reader.readStrings()
-        exampleIntent = try reader.readArray(of: Int32.self)
+        let exampleIntent = try reader.readArray(of: Int32.self)
+        self.exampleIntent = exampleIntent
         exampleText = try reader.readStrings()
         let keys = try reader.readArray(of: UInt64.self)
         let entries = try reader.readArray(of: FeatureEntry.self)
-        let runs = try reader.readArray(of: IntentRun.self)
+        let runStarts = try reader.readArray(of: Int32.self)
         let postings = try reader.readArray(of: Posting.self)
         let centroids = try reader.readArray(of: CentroidPosting.self)
         let exampleCount = exampleText.count, intentCount = intentIDs.count
-        self.runs = runs
+        self.runStarts = runStarts
         self.postings = postings
         self.centroids = centroids
         unseenWeight = try reader.readFloat()
@@ -417,15 +456,26 @@ public final class IntentIndex: Sendable {
         outOfScopeIntent = intentIDs.firstIndex(of: DialogueAction.outOfScope).map { Int32($0) }
         // Every range must lie inside its arrays, or a lookup would read out of bounds.
         guard keys.count == entries.count,
-              entries.allSatisfy({
-                  0 <= $0.runStart && $0.runStart <= $0.runEnd && Int($0.runEnd) <= runs.count
-                      && 0 <= $0.centroidStart && $0.centroidStart <= $0.centroidEnd && Int($0.centroidEnd) <= centroids.count
-              }),
               exampleIntent.count == exampleCount,
-              runs.allSatisfy({ $0.intent >= 0 && Int($0.intent) < intentCount && 0 <= $0.start && $0.start <= $0.end && Int($0.end) <= postings.count }),
+              exampleIntent.allSatisfy({ $0 >= 0 && Int($0) < intentCount }),
               postings.allSatisfy({ $0.example >= 0 && Int($0.example) < exampleCount }),
               centroids.allSatisfy({ $0.intent >= 0 && Int($0.intent) < intentCount }),
-              exampleIntent.allSatisfy({ $0 >= 0 && Int($0) < intentCount })
+              runStarts.first == 0, runStarts.last.map(Int.init) == postings.count,
+              zip(runStarts, runStarts.dropFirst()).allSatisfy({ $0 < $1 }),
+              entries.allSatisfy({
+                  0 <= $0.runStart && $0.runs.upperBound < runStarts.count
+                      && 0 <= $0.centroidStart && $0.centroids.upperBound <= centroids.count
+              }),
+              // Each run one intent, runs in ascending intent order, with bits to match:
+              // scoring locates runs by them.
+              entries.allSatisfy({ entry in
+                  let intents = entry.runs.map { run in
+                      Set((Int(runStarts[run])..<Int(runStarts[run + 1])).map { exampleIntent[Int(postings[$0].example)] })
+                  }
+                  return intents.allSatisfy { $0.count == 1 }
+                      && zip(intents, intents.dropFirst()).allSatisfy { $0.first! < $1.first! }
+                      && intents.reduce(0) { $0 | Self.bit($1.first!) } == entry.intentBits
+              })
         else { throw BinaryReader.Corrupt() }
         features = FeatureTable(Array(zip(keys, entries)).map { ($0.0, $0.1) })
     }

@@ -1,3 +1,4 @@
+internal import CPrefetch
 internal import Foundation
 public import OpastinText
 import Synchronization
@@ -165,6 +166,7 @@ public struct LinearClassifier: Sendable {
         // Sorted, so that repeats of an n-gram are neighbours and counted in one pass.
         var grams = Self.grams(of: text)
         grams.sort()
+        for gram in grams { features.prefetch(gram, with: cprefetch_read) }
         var position = 0
         while position < grams.count {
             var end = position + 1

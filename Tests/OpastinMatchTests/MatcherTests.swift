@@ -71,6 +71,33 @@ import Testing
         }
     }
 
+    /// Past 64 intents, intents share bits in a feature's intent mask (0 and 64, 5 and 69),
+    /// and scoring must find each one's postings by reading the runs instead.
+    @Test func moreThanSixtyFourIntentsEachFindTheirOwnExamples() throws {
+        func word(_ number: Int) -> String {
+            String(String.UnicodeScalarView((0..<3).map { Unicode.Scalar(UInt8(ascii: "a") + UInt8(number / [1, 26, 676][$0] % 26)) })) + "zork"
+        }
+        var utterances: [(intent: String, text: String)] = []
+        for intent in 0..<70 {
+            // Each intent has its own word, and shares one with the intent 64 away.
+            let partner = intent % 64
+            utterances += [("t\(intent)", "\(word(intent)) vrel"), ("t\(intent)", "\(word(intent)) \(word(100 + partner))"),
+                           ("t\(intent)", "pim \(word(intent))")]
+        }
+        let index = IntentIndex(utterances: utterances, analyzer: Self.analyzer)
+        var writer = BinaryWriter()
+        index.encode(into: &writer)
+        var reader = BinaryReader(writer.bytes)
+        let copy = try IntentIndex(decoding: &reader)
+        for intent in [0, 5, 63, 64, 69] {
+            let analyzed = Self.analyzer.analyze(word(intent))
+            #expect(index.score(analyzed).first?.intentID == "t\(intent)")
+            #expect(copy.score(analyzed) == index.score(analyzed))
+        }
+        let shared = index.score(Self.analyzer.analyze(word(105))).prefix(2).map(\.intentID)
+        #expect(Set(shared) == ["t5", "t69"])
+    }
+
     @Test func truncatedBinaryFormIsRejected() {
         var writer = BinaryWriter()
         Self.matcher.index.encode(into: &writer)

@@ -18,6 +18,16 @@ import Testing
         #expect(Set(table.entries.map(\.key)) == Set(keys))
     }
 
+    @Test func keyZeroIsAKeyLikeAnyOther() {
+        // Empty slots are marked by key 0, so the key 0 itself is stored apart.
+        let table = FeatureTable<Int32>([(0, 7), (1, 8)])
+        #expect(table[0] == 7)
+        #expect(table[1] == 8)
+        #expect(table[2] == nil)
+        #expect(Set(table.entries.map(\.key)) == [0, 1])
+        #expect(FeatureTable<Int32>([(0, 7)])[0] == 7)
+    }
+
     @Test func emptyTableFindsNothing() {
         let table = FeatureTable<Int32>([])
         #expect(table[42] == nil)
