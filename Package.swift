@@ -52,11 +52,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // A release binary carries the Swift runtime and Foundation inside it: it runs on a
+            // machine without the toolchain, and the server's resident memory measured 5 MiB
+            // less than with the shared libraries (whose relocated pages each process dirties).
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
         .executableTarget(
             name: "opastin-bench",
-            dependencies: ["OpastinChat", "OpastinKnowledge", "OpastinMatch", "OpastinText"]
+            dependencies: ["OpastinChat", "OpastinKnowledge", "OpastinMatch", "OpastinText"],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
         ),
         .testTarget(name: "CICUTests", dependencies: ["CICU"]),
         .testTarget(name: "OpastinTextTests", dependencies: ["OpastinText"]),
@@ -77,6 +82,9 @@ for target in package.targets where !["CICU", "CPrefetch"].contains(target.name)
     if optimisedInDebug.contains(target.name) {
         settings.append(.unsafeFlags(["-O"], .when(configuration: .debug)))
     }
+    // Compiled for the statically linked release binary (see `opastin`'s linker settings):
+    // the objects then name the static libraries Foundation needs.
+    settings.append(.unsafeFlags(["-static-stdlib"], .when(configuration: .release)))
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))

@@ -125,16 +125,33 @@ extension Diagnostics {
     }
 }
 
+/// One engine, held by reference by every conversation that answers with it.
+public final class SharedEngine: Sendable {
+    public let engine: ChatEngine
+
+    public init(_ engine: ChatEngine) {
+        self.engine = engine
+    }
+}
+
 /// Handles protocol lines for one stream of requests (a connection, or stdin). Requests
 /// naming a `session` use the shared store; the others share the stream's own session.
 public struct LineConversation: Sendable {
-    public let engine: ChatEngine
+    private let shared: SharedEngine
     public let sessions: SessionStore
     public var includeDiagnostics = false
     private var streamSession = Session()
 
+    public var engine: ChatEngine { shared.engine }
+
     public init(engine: ChatEngine, sessions: SessionStore) {
-        self.engine = engine
+        self.init(shared: SharedEngine(engine), sessions: sessions)
+    }
+
+    /// A conversation on an engine many conversations share (a server's connections): each
+    /// holds a reference, not its own copy of the engine's fields.
+    public init(shared: SharedEngine, sessions: SessionStore) {
+        self.shared = shared
         self.sessions = sessions
     }
 

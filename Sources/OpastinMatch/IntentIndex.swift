@@ -52,23 +52,51 @@ public final class IntentIndex: Sendable {
 
     /// Feature hash → what is known about it.
     private let features: FeatureTable<FeatureEntry>
-    /// One example's weight for one feature.
-    struct Posting: BitwiseCopyable {
-        let example: Int32
-        let weight: Float
+    /// A weight from 0 to 1 (the vectors are normalised) in 16 bits, in steps of 1/65,535:
+    /// far finer than any score difference a decision rests on, at half the memory.
+    struct UnitWeight: BitwiseCopyable {
+        private let quantized: UInt16
+
+        init(_ weight: Float) {
+            quantized = UInt16((min(max(weight, 0), 1) * 65_535).rounded())
+        }
+
+        var value: Float { Float(quantized) * (1 / 65_535) }
     }
+
+    /// One example's weight for one feature. The example is numbered within its intent (an
+    /// intent's examples are one block, from `intentFirstExample`), so it fits 16 bits.
+    struct Posting: BitwiseCopyable {
+        let offset: UInt16
+        let weight: UnitWeight
+    }
+
+    /// An intent's examples are `intentFirstExample[intent]..<intentFirstExample[intent + 1]`.
+    private let intentFirstExample: [Int32]
+    /// The most examples an intent may have (a posting numbers them in 16 bits); any more
+    /// are left out of the index.
+    static let maximumExamplesPerIntent = Int(UInt16.max) + 1
 
     /// Where each run of postings starts; a run ends where the next one starts (the
     /// features' runs follow each other, with one end mark after the last). A run holds a
     /// feature's postings for one intent: grouping them by intent lets scoring skip the
     /// intents that are not candidates without reading their postings at all.
     private let runStarts: [Int32]
+    /// Each run's intent, only with more than 64 intents (up to 64, `intentBits` tell them).
+    private let runIntents: [UInt16]
     private let postings: [Posting]
     /// One intent's centroid weight for one feature (the centroid is the normalised sum of
     /// the intent's example vectors).
     struct CentroidPosting: BitwiseCopyable {
-        let intent: Int32
-        let weight: Float
+        let intent: UInt16
+        private let unitWeight: UnitWeight
+
+        init(intent: Int, weight: Float) {
+            self.intent = UInt16(intent)
+            unitWeight = UnitWeight(weight)
+        }
+
+        var weight: Float { unitWeight.value }
     }
 
     private let centroids: [CentroidPosting]
@@ -105,32 +133,45 @@ public final class IntentIndex: Sendable {
         utterances: [(intent: String, text: String)], analyzer: Analyzer, maximumDocumentShare: Float = 0.1,
         postingsPerFeature: Int = 32, centroidShare: Float = 0.35, candidateCount: Int = 8
     ) {
+        // Intents numbered in order of first appearance, their examples grouped.
         var ids: [String] = []
         var idIndex: [String: Int32] = [:]
-        var exampleIntent: [Int32] = []
-        var exampleText: [String] = []
-        var vectors: [[(feature: UInt64, count: Float)]] = []
-        var documentFrequency: [UInt64: Float] = [:]
-        // Per feature: how many intents have it, and the last one counted (examples come
-        // grouped by intent, so a feature is counted once per intent without a set).
-        var featureIntents: [UInt64: (count: Int32, last: Int32)] = [:]
+        var textsByIntent: [[String]] = []
         for utterance in utterances {
             let index = idIndex[utterance.intent] ?? {
                 ids.append(utterance.intent)
+                textsByIntent.append([])
                 idIndex[utterance.intent] = Int32(ids.count - 1)
                 return Int32(ids.count - 1)
             }()
-            let features = MatchFeatures.extract(keys: analyzer.analyze(utterance.text).keys)
-            guard !features.isEmpty else { continue }
-            exampleIntent.append(index)
-            exampleText.append(utterance.text)
-            vectors.append(features)
-            for entry in features {
-                documentFrequency[entry.feature, default: 0] += 1
-                let seen = featureIntents[entry.feature] ?? (0, -1)
-                if seen.last != index { featureIntents[entry.feature] = (seen.count + 1, index) }
+            textsByIntent[Int(index)].append(utterance.text)
+        }
+        var exampleIntent: [Int32] = []
+        var exampleText: [String] = []
+        var intentFirstExample: [Int32] = []
+        var vectors: [[(feature: UInt64, count: Float)]] = []
+        var documentFrequency: [UInt64: Float] = [:]
+        // Per feature: how many intents have it, and the last one counted (examples are
+        // grouped by intent, so a feature is counted once per intent without a set).
+        var featureIntents: [UInt64: (count: Int32, last: Int32)] = [:]
+        for (index, texts) in textsByIntent.enumerated() {
+            let index = Int32(index)
+            intentFirstExample.append(Int32(exampleText.count))
+            for text in texts {
+                let features = MatchFeatures.extract(keys: analyzer.analyze(text).keys)
+                guard !features.isEmpty, exampleText.count - Int(intentFirstExample[Int(index)]) < Self.maximumExamplesPerIntent
+                else { continue }
+                exampleIntent.append(index)
+                exampleText.append(text)
+                vectors.append(features)
+                for entry in features {
+                    documentFrequency[entry.feature, default: 0] += 1
+                    let seen = featureIntents[entry.feature] ?? (0, -1)
+                    if seen.last != index { featureIntents[entry.feature] = (seen.count + 1, index) }
+                }
             }
         }
+        intentFirstExample.append(Int32(exampleText.count))
         let count = Float(max(exampleText.count, 1))
         let ceiling = max(count * maximumDocumentShare, 20)
         // Every feature gets a number and an IDF (so a very common one weighs little in a
@@ -165,7 +206,7 @@ public final class IntentIndex: Sendable {
             let norm = centroid.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { continue }
             for (feature, weight) in centroid {
-                centroidLists[Int(feature)].append(CentroidPosting(intent: Int32(intent), weight: weight / norm))
+                centroidLists[Int(feature)].append(CentroidPosting(intent: intent, weight: weight / norm))
             }
         }
         // A feature shared by many intents keeps only the intents it weighs most in: the rest
@@ -182,6 +223,7 @@ public final class IntentIndex: Sendable {
         var entries: [(key: UInt64, value: FeatureEntry)] = []
         entries.reserveCapacity(sortedFeatures.count)
         var runStarts: [Int32] = []
+        var runIntents: [UInt16] = []
         var postings: [Posting] = []
         var centroidCount: Int32 = 0
         for (number, feature) in sortedFeatures.enumerated() {
@@ -196,10 +238,12 @@ public final class IntentIndex: Sendable {
                 let intent = exampleIntent[Int(posting.example)]
                 if intent != lastIntent {
                     runStarts.append(Int32(postings.count))
+                    runIntents.append(UInt16(intent))
                     intentBits |= Self.bit(intent)
                     lastIntent = intent
                 }
-                postings.append(Posting(example: posting.example, weight: posting.weight))
+                postings.append(Posting(
+                    offset: UInt16(posting.example - intentFirstExample[Int(intent)]), weight: UnitWeight(posting.weight)))
             }
             entries.append((feature.key, FeatureEntry(
                 idf: idf[number], runStart: runStart, centroidStart: centroidCount,
@@ -213,6 +257,8 @@ public final class IntentIndex: Sendable {
         self.exampleText = exampleText
         self.features = FeatureTable(entries)
         self.runStarts = runStarts
+        self.runIntents = ids.count > 64 ? runIntents : []
+        self.intentFirstExample = intentFirstExample
         self.postings = postings
         self.centroids = centroidLists.flatMap { $0 }
         self.centroidShare = centroidShare
@@ -338,39 +384,36 @@ public final class IntentIndex: Sendable {
                     postings.withUnsafeBufferPointer { postings in
                         guard let base = postings.baseAddress else { return }
                         /// Calls `body` with the postings range of each of the feature's runs
-                        /// of a candidate intent.
-                        @inline(__always) func forEachCandidateRun(_ feature: FeatureEntry, _ body: (Range<Int>) -> Void) {
+                        /// of a candidate intent, and the intent's first example.
+                        @inline(__always) func forEachCandidateRun(_ feature: FeatureEntry, _ body: (Range<Int>, Int) -> Void) {
                             var hits = feature.intentBits & candidateBits
                             guard hits != 0 else { return }
                             if exactBits {
                                 while hits != 0 {
-                                    let lower = (hits & (0 &- hits)) &- 1
-                                    let run = Int(feature.runStart) + (feature.intentBits & lower).nonzeroBitCount
-                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]))
+                                    let intent = hits.trailingZeroBitCount
+                                    let run = Int(feature.runStart) + (feature.intentBits & ((1 << UInt64(intent)) &- 1)).nonzeroBitCount
+                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]), Int(intentFirstExample[intent]))
                                     hits &= hits &- 1
                                 }
                             } else {
-                                for run in feature.runs {
-                                    let start = Int(runStarts[run])
-                                    if candidate[Int(exampleIntent[Int(postings[start].example)])] {
-                                        body(start..<Int(runStarts[run + 1]))
-                                    }
+                                for run in feature.runs where candidate[Int(runIntents[run])] {
+                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]), Int(intentFirstExample[Int(runIntents[run])]))
                                 }
                             }
                         }
                         // The candidates' runs, prefetched before they are read.
                         for (feature, _) in query {
-                            forEachCandidateRun(feature) { run in
+                            forEachCandidateRun(feature) { run, _ in
                                 Self.prefetch(base + run.lowerBound, count: run.count)
                             }
                         }
                         for (feature, weight) in query {
-                            forEachCandidateRun(feature) { run in
+                            forEachCandidateRun(feature) { run, firstExample in
                                 for position in run {
                                     let posting = postings[position]
-                                    let example = Int(posting.example)
-                                    if similarity[example] == 0 { touched.append(posting.example) }
-                                    similarity[example] += weight * posting.weight
+                                    let example = firstExample + Int(posting.offset)
+                                    if similarity[example] == 0 { touched.append(Int32(example)) }
+                                    similarity[example] += weight * posting.weight.value
                                 }
                             }
                         }
@@ -422,12 +465,13 @@ public final class IntentIndex: Sendable {
     /// Writes the built index, for `EngineCache`.
     public func encode(into writer: inout BinaryWriter) {
         writer.write(intentIDs)
-        writer.write(exampleIntent)
+        writer.write(intentFirstExample)
         writer.write(exampleText)
         let entries = features.entries
         writer.write(entries.map(\.key))
         writer.write(entries.map(\.value))
         writer.write(runStarts)
+        writer.write(runIntents)
         writer.write(postings)
         writer.write(centroids)
         writer.write(unseenWeight)
@@ -438,45 +482,61 @@ public final class IntentIndex: Sendable {
     /// Reads an index written by `encode(into:)`.
     public init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
         intentIDs = try reader.readStrings()
-        let exampleIntent = try reader.readArray(of: Int32.self)
-        self.exampleIntent = exampleIntent
+        let intentFirstExample = try reader.readArray(of: Int32.self)
         exampleText = try reader.readStrings()
         let keys = try reader.readArray(of: UInt64.self)
         let entries = try reader.readArray(of: FeatureEntry.self)
         let runStarts = try reader.readArray(of: Int32.self)
+        let runIntents = try reader.readArray(of: UInt16.self)
         let postings = try reader.readArray(of: Posting.self)
         let centroids = try reader.readArray(of: CentroidPosting.self)
         let exampleCount = exampleText.count, intentCount = intentIDs.count
-        self.runStarts = runStarts
-        self.postings = postings
-        self.centroids = centroids
         unseenWeight = try reader.readFloat()
         centroidShare = try reader.readFloat()
         candidateCount = try reader.readInt()
         outOfScopeIntent = intentIDs.firstIndex(of: DialogueAction.outOfScope).map { Int32($0) }
+        /// The intents of a feature's runs, in order: told by its bits up to 64 intents.
+        func intentsOfRuns(_ entry: FeatureEntry) -> [Int] {
+            guard intentCount > 64 else {
+                return (0..<64).filter { entry.intentBits & (1 << UInt64($0)) != 0 }
+            }
+            return entry.runs.map { Int(runIntents[$0]) }
+        }
         // Every range must lie inside its arrays, or a lookup would read out of bounds.
         guard keys.count == entries.count,
-              exampleIntent.count == exampleCount,
-              exampleIntent.allSatisfy({ $0 >= 0 && Int($0) < intentCount }),
-              postings.allSatisfy({ $0.example >= 0 && Int($0.example) < exampleCount }),
-              centroids.allSatisfy({ $0.intent >= 0 && Int($0.intent) < intentCount }),
+              intentFirstExample.count == intentCount + 1, intentFirstExample.first == 0,
+              intentFirstExample.last.map(Int.init) == exampleCount,
+              zip(intentFirstExample, intentFirstExample.dropFirst()).allSatisfy({ $0 <= $1 }),
+              centroids.allSatisfy({ Int($0.intent) < intentCount }),
               runStarts.first == 0, runStarts.last.map(Int.init) == postings.count,
               zip(runStarts, runStarts.dropFirst()).allSatisfy({ $0 < $1 }),
+              runIntents.count == (intentCount > 64 ? runStarts.count - 1 : 0),
               entries.allSatisfy({
                   0 <= $0.runStart && $0.runs.upperBound < runStarts.count
                       && 0 <= $0.centroidStart && $0.centroids.upperBound <= centroids.count
               }),
-              // Each run one intent, runs in ascending intent order, with bits to match:
-              // scoring locates runs by them.
+              // One intent per run, in ascending order, matching the bits (scoring locates
+              // runs by them), and every posting inside its intent's examples.
               entries.allSatisfy({ entry in
-                  let intents = entry.runs.map { run in
-                      Set((Int(runStarts[run])..<Int(runStarts[run + 1])).map { exampleIntent[Int(postings[$0].example)] })
-                  }
-                  return intents.allSatisfy { $0.count == 1 }
-                      && zip(intents, intents.dropFirst()).allSatisfy { $0.first! < $1.first! }
-                      && intents.reduce(0) { $0 | Self.bit($1.first!) } == entry.intentBits
+                  let intents = intentsOfRuns(entry)
+                  return intents.count == entry.runs.count
+                      && zip(intents, intents.dropFirst()).allSatisfy { $0 < $1 }
+                      && intents.allSatisfy { $0 < intentCount }
+                      && intents.reduce(0) { $0 | Self.bit(Int32($1)) } == entry.intentBits
+                      && zip(entry.runs, intents).allSatisfy { run, intent in
+                          let examples = Int(intentFirstExample[intent + 1] - intentFirstExample[intent])
+                          return postings[Int(runStarts[run])..<Int(runStarts[run + 1])].allSatisfy { Int($0.offset) < examples }
+                      }
               })
         else { throw BinaryReader.Corrupt() }
+        self.intentFirstExample = intentFirstExample
+        exampleIntent = (0..<intentCount).flatMap { intent in
+            Array(repeating: Int32(intent), count: Int(intentFirstExample[intent + 1] - intentFirstExample[intent]))
+        }
+        self.runStarts = runStarts
+        self.runIntents = runIntents
+        self.postings = postings
+        self.centroids = centroids
         features = FeatureTable(Array(zip(keys, entries)).map { ($0.0, $0.1) })
     }
 }

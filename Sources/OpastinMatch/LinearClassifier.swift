@@ -25,10 +25,25 @@ public struct LinearClassifier: Sendable {
     private let weights: [ClassWeight]
     private let bias: [Float]
 
+    /// An n-gram's IDF and where its class weights are, packed in 8 bytes so that a table
+    /// slot is 16: the first weight's position in 24 bits, their number in 8.
     struct FeatureRow: BitwiseCopyable, Sendable {
         let idf: Float
-        let start: Int32
-        let end: Int32
+        private let packed: UInt32
+
+        static let maximumStart = 1 << 24 - 1
+        static let maximumCount = 255
+
+        init(idf: Float, start: Int, count: Int) {
+            precondition(start <= Self.maximumStart && count <= Self.maximumCount)
+            self.idf = idf
+            packed = UInt32(start) << 8 | UInt32(count)
+        }
+
+        var weights: Range<Int> {
+            let start = Int(packed >> 8)
+            return start..<(start + Int(packed & 0xFF))
+        }
     }
 
     /// One class's weight for an n-gram, stored in 16 bits (steps of 1/4096, within ±8:
@@ -109,11 +124,14 @@ public struct LinearClassifier: Sendable {
         var entries: [(key: UInt64, value: FeatureRow)] = []
         entries.reserveCapacity(keys.count)
         for (number, key) in keys.enumerated() {
-            let start = Int32(weights.count)
-            for target in classes.indices where abs(trained[target][number]) >= Self.smallestWeight {
+            // At most `FeatureRow.maximumCount` (255) classes per n-gram: the largest weights.
+            let kept = classes.indices.filter { abs(trained[$0][number]) >= Self.smallestWeight }
+                .sorted { abs(trained[$0][number]) > abs(trained[$1][number]) }
+                .prefix(FeatureRow.maximumCount).sorted()
+            entries.append((key, FeatureRow(idf: idf[number], start: weights.count, count: kept.count)))
+            for target in kept {
                 weights.append(ClassWeight(classIndex: UInt16(target), weight: trained[target][number]))
             }
-            entries.append((key, FeatureRow(idf: idf[number], start: start, end: Int32(weights.count))))
         }
         self.classes = classes
         self.features = FeatureTable(entries)
@@ -183,7 +201,7 @@ public struct LinearClassifier: Sendable {
         let scale = 1 / norm.squareRoot()
         weights.withUnsafeBufferPointer { weights in
             for (row, value) in known {
-                for position in Int(row.start)..<Int(row.end) {
+                for position in row.weights {
                     scores[Int(weights[position].classIndex)] += weights[position].weight * value * scale
                 }
             }
@@ -242,7 +260,7 @@ public struct LinearClassifier: Sendable {
         bias = try reader.readArray(of: Float.self)
         let classCount = classes.count
         guard keys.count == rows.count, bias.count == classCount,
-              rows.allSatisfy({ 0 <= $0.start && $0.start <= $0.end && Int($0.end) <= weights.count }),
+              rows.allSatisfy({ $0.weights.upperBound <= weights.count }),
               weights.allSatisfy({ Int($0.classIndex) < classCount })
         else { throw BinaryReader.Corrupt() }
         self.weights = weights

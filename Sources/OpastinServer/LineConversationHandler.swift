@@ -38,7 +38,7 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.logger = logger
         let current = engine.snapshot()
         self.generation = current.generation
-        self.conversation = LineConversation(engine: current.engine, sessions: sessions)
+        self.conversation = LineConversation(shared: current.shared, sessions: sessions)
     }
 
     // MARK: Answering
@@ -50,7 +50,7 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
             // starts over; named sessions live in the shared store and carry on.
             let current = engine.snapshot()
             generation = current.generation
-            conversation = LineConversation(engine: current.engine, sessions: sessions)
+            conversation = LineConversation(shared: current.shared, sessions: sessions)
         }
         var buffer = reply(to: frame, allocator: context.channel.allocator)
         buffer.writeInteger(UInt8(ascii: "\n"))

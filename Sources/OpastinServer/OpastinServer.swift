@@ -16,7 +16,7 @@ public struct OpastinServer: Service {
     /// How much one read of a connection may deliver: it bounds the lines answered in one go
     /// before the event loop serves other connections, and starts small, since most
     /// connections send one short line at a time and each keeps its last receive buffer.
-    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 16 * 1_024)
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 128, maximum: 16 * 1_024)
 
     public let configuration: ServerConfiguration
     /// The engine answering requests; reloading it affects every connection from its next line.

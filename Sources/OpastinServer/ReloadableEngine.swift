@@ -7,18 +7,18 @@ import Synchronization
 /// A reload builds a whole new engine first and swaps it in only when that succeeded, so a
 /// broken edit of `Knowledge/` or `Locales/` never leaves the server without knowledge.
 public final class ReloadableEngine: Sendable {
-    private let engine: Mutex<ChatEngine>
+    private let engine: Mutex<SharedEngine>
     /// Bumped on every swap; connections compare it per line, which is cheaper than locking.
     private let generationCounter = Atomic<Int>(0)
 
     /// Starts with an engine already built (and so already validated).
     public init(_ engine: ChatEngine) {
-        self.engine = Mutex(engine)
+        self.engine = Mutex(SharedEngine(engine))
     }
 
     /// The engine serving now.
     public var current: ChatEngine {
-        engine.withLock { $0 }
+        engine.withLock { $0.engine }
     }
 
     /// How many times the engine was replaced; changes exactly when ``current`` does.
@@ -27,7 +27,7 @@ public final class ReloadableEngine: Sendable {
     }
 
     /// The engine serving now, with its generation, read together.
-    public func snapshot() -> (engine: ChatEngine, generation: Int) {
+    public func snapshot() -> (shared: SharedEngine, generation: Int) {
         engine.withLock { ($0, generationCounter.load(ordering: .relaxed)) }
     }
 
@@ -45,7 +45,7 @@ public final class ReloadableEngine: Sendable {
     /// Serves `newEngine` from now on.
     public func replace(with newEngine: ChatEngine) {
         engine.withLock {
-            $0 = newEngine
+            $0 = SharedEngine(newEngine)
             generationCounter.add(1, ordering: .releasing)
         }
     }

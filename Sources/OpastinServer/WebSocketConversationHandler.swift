@@ -16,7 +16,7 @@ final class WebSocketConversationHandler: ChannelInboundHandler, RemovableChanne
     private let maximumLineBytes: Int
     private let logMessages: Bool
     private let logger: Logger
-    private var current: (engine: ChatEngine, generation: Int)
+    private var generation: Int
     private var conversation: LineConversation
 
     /// What a fragmented message being received is.
@@ -36,8 +36,9 @@ final class WebSocketConversationHandler: ChannelInboundHandler, RemovableChanne
         self.maximumLineBytes = maximumLineBytes
         self.logMessages = logMessages
         self.logger = logger
-        self.current = engine.snapshot()
-        self.conversation = LineConversation(engine: current.engine, sessions: sessions)
+        let current = engine.snapshot()
+        self.generation = current.generation
+        self.conversation = LineConversation(shared: current.shared, sessions: sessions)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -97,10 +98,11 @@ final class WebSocketConversationHandler: ChannelInboundHandler, RemovableChanne
     /// Answers one complete text message; nil: it was over the line limit.
     private func answerText(_ line: [UInt8]?, context: ChannelHandlerContext) {
         guard !closeSent else { return }
-        if engine.generation != current.generation {
+        if engine.generation != generation {
             // Reloaded knowledge, as on the line protocol: the connection's own session starts over.
-            current = engine.snapshot()
-            conversation = LineConversation(engine: current.engine, sessions: sessions)
+            let current = engine.snapshot()
+            generation = current.generation
+            conversation = LineConversation(shared: current.shared, sessions: sessions)
         }
         let reply: String
         if let line {
