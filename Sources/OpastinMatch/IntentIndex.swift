@@ -23,7 +23,6 @@ public struct IntentScore: Sendable, Equatable {
 /// the work per query feature has a ceiling whatever the example count.
 public final class IntentIndex: Sendable {
     private let intentIDs: [String]
-    private let exampleIntent: [Int32]
     private let exampleText: [String]
 
     /// Everything scoring needs about one indexed feature, kept together so that looking a
@@ -253,7 +252,6 @@ public final class IntentIndex: Sendable {
         }
         runStarts.append(Int32(postings.count))
         self.intentIDs = ids
-        self.exampleIntent = exampleIntent
         self.exampleText = exampleText
         self.features = FeatureTable(entries)
         self.runStarts = runStarts
@@ -361,30 +359,42 @@ public final class IntentIndex: Sendable {
         }
         // Stage 2: nearest examples, only for the intents whose centroids come closest (and
         // the out-of-scope examples, which the decision compares against).
-        var candidate = [Bool](repeating: false, count: intentIDs.count)
+        var candidates: [Int] = []
+        candidates.reserveCapacity(candidateCount + 1)
+        for intent in centroidSimilarity.indices where centroidSimilarity[intent] > 0 {
+            // Kept best first; a tie keeps the earlier intent.
+            guard candidates.count < candidateCount || centroidSimilarity[intent] > centroidSimilarity[candidates[candidates.count - 1]]
+            else { continue }
+            let position = candidates.firstIndex { centroidSimilarity[intent] > centroidSimilarity[$0] } ?? candidates.count
+            candidates.insert(intent, at: position)
+            if candidates.count > candidateCount { candidates.removeLast() }
+        }
+        if let outOfScope = outOfScopeIntent.map(Int.init), !candidates.contains(outOfScope) { candidates.append(outOfScope) }
+
+        // The candidates' examples side by side in one small array (each intent's examples
+        // are one block of the index), so scoring touches a few kilobytes, not one slot per
+        // example of the whole index.
+        var blockStart = [Int](repeating: -1, count: intentIDs.count)
         var candidateBits: UInt64 = 0
-        for intent in centroidSimilarity.indices.sorted(by: { centroidSimilarity[$0] > centroidSimilarity[$1] }).prefix(candidateCount)
-        where centroidSimilarity[intent] > 0 {
-            candidate[intent] = true
+        var blockSize = 0
+        for intent in candidates {
+            blockStart[intent] = blockSize
+            blockSize += Int(intentFirstExample[intent + 1] - intentFirstExample[intent])
             candidateBits |= Self.bit(Int32(intent))
         }
-        if let outOfScope = outOfScopeIntent {
-            candidate[Int(outOfScope)] = true
-            candidateBits |= Self.bit(outOfScope)
-        }
-
-        var similarity = [Float](repeating: 0, count: exampleText.count)
-        // Examples in the order they first scored, each once.
+        var similarity = [Float](repeating: 0, count: blockSize)
+        // The slots in the order they first scored, each once: the best examples are found
+        // among them, without scanning every candidate example.
         var touched: [Int32] = []
         touched.reserveCapacity(512)
         let exactBits = intentIDs.count <= 64
         similarity.withUnsafeMutableBufferPointer { similarity in
-            candidate.withUnsafeBufferPointer { candidate in
+            blockStart.withUnsafeBufferPointer { blockStart in
                 runStarts.withUnsafeBufferPointer { runStarts in
                     postings.withUnsafeBufferPointer { postings in
                         guard let base = postings.baseAddress else { return }
                         /// Calls `body` with the postings range of each of the feature's runs
-                        /// of a candidate intent, and the intent's first example.
+                        /// of a candidate intent, and where the intent's block starts.
                         @inline(__always) func forEachCandidateRun(_ feature: FeatureEntry, _ body: (Range<Int>, Int) -> Void) {
                             var hits = feature.intentBits & candidateBits
                             guard hits != 0 else { return }
@@ -392,12 +402,12 @@ public final class IntentIndex: Sendable {
                                 while hits != 0 {
                                     let intent = hits.trailingZeroBitCount
                                     let run = Int(feature.runStart) + (feature.intentBits & ((1 << UInt64(intent)) &- 1)).nonzeroBitCount
-                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]), Int(intentFirstExample[intent]))
+                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]), blockStart[intent])
                                     hits &= hits &- 1
                                 }
                             } else {
-                                for run in feature.runs where candidate[Int(runIntents[run])] {
-                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]), Int(intentFirstExample[Int(runIntents[run])]))
+                                for run in feature.runs where blockStart[Int(runIntents[run])] >= 0 {
+                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]), blockStart[Int(runIntents[run])])
                                 }
                             }
                         }
@@ -408,12 +418,12 @@ public final class IntentIndex: Sendable {
                             }
                         }
                         for (feature, weight) in query {
-                            forEachCandidateRun(feature) { run, firstExample in
+                            forEachCandidateRun(feature) { run, block in
                                 for position in run {
                                     let posting = postings[position]
-                                    let example = firstExample + Int(posting.offset)
-                                    if similarity[example] == 0 { touched.append(Int32(example)) }
-                                    similarity[example] += weight * posting.weight.value
+                                    let slot = block + Int(posting.offset)
+                                    if similarity[slot] == 0 { touched.append(Int32(slot)) }
+                                    similarity[slot] += weight * posting.weight.value
                                 }
                             }
                         }
@@ -424,26 +434,30 @@ public final class IntentIndex: Sendable {
         // Per intent: the best and second-best example (so one lucky example counts less
         // than two good ones), blended with the intent's centroid, which credits a long
         // message whose words are spread over several examples.
-        var first = [Float](repeating: 0, count: intentIDs.count)
-        var second = [Float](repeating: 0, count: intentIDs.count)
-        var closest = [Int32](repeating: -1, count: intentIDs.count)
-        for example in touched {
-            let value = similarity[Int(example)]
-            let intent = Int(exampleIntent[Int(example)])
-            if value > first[intent] {
-                second[intent] = first[intent]
-                first[intent] = value
-                closest[intent] = example
-            } else if value > second[intent] {
-                second[intent] = value
+        var first = [Float](repeating: 0, count: candidates.count)
+        var second = [Float](repeating: 0, count: candidates.count)
+        var closest = [Int](repeating: -1, count: candidates.count)
+        for slot in touched {
+            let value = similarity[Int(slot)]
+            // The candidate whose block holds the slot (blocks follow candidate order).
+            var owner = candidates.count - 1
+            while blockStart[candidates[owner]] > Int(slot) { owner -= 1 }
+            if value > first[owner] {
+                second[owner] = first[owner]
+                first[owner] = value
+                closest[owner] = Int(slot) - blockStart[candidates[owner]]
+            } else if value > second[owner] {
+                second[owner] = value
             }
         }
         var scores: [IntentScore] = []
-        for intent in 0..<intentIDs.count where closest[intent] >= 0 {
+        scores.reserveCapacity(candidates.count)
+        for (position, intent) in candidates.enumerated() where closest[position] >= 0 {
             scores.append(IntentScore(
                 intentID: intentIDs[intent],
-                score: Double((1 - centroidShare) * (0.75 * first[intent] + 0.25 * second[intent]) + centroidShare * centroidSimilarity[intent]),
-                closestExample: exampleText[Int(closest[intent])]))
+                score: Double((1 - centroidShare) * (0.75 * first[position] + 0.25 * second[position])
+                    + centroidShare * centroidSimilarity[intent]),
+                closestExample: exampleText[Int(intentFirstExample[intent]) + closest[position]]))
         }
         return scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
     }
@@ -530,9 +544,6 @@ public final class IntentIndex: Sendable {
               })
         else { throw BinaryReader.Corrupt() }
         self.intentFirstExample = intentFirstExample
-        exampleIntent = (0..<intentCount).flatMap { intent in
-            Array(repeating: Int32(intent), count: Int(intentFirstExample[intent + 1] - intentFirstExample[intent]))
-        }
         self.runStarts = runStarts
         self.runIntents = runIntents
         self.postings = postings

@@ -82,7 +82,9 @@ if let flag = CommandLine.arguments.firstIndex(of: "--profile"), flag + 1 < Comm
     let part = CommandLine.arguments[flag + 1]
     let until = ContinuousClock.now + .seconds(5)
     var session = Session()
+    var passes = 0
     while ContinuousClock.now < until {
+        passes += 1
         for message in messages {
             switch part {
             case "analyze": _ = matcher.analyzer.analyze(message)
@@ -93,6 +95,7 @@ if let flag = CommandLine.arguments.firstIndex(of: "--profile"), flag + 1 < Comm
             }
         }
     }
+    FileHandle.standardError.write("\(passes) passes over \(messages.count) messages\n".data(using: .utf8)!)
     exit(0)
 }
 let analyzeTime = time(rounds: 20) { _ = matcher.analyzer.analyze($0) }
