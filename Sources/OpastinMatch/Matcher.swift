@@ -74,15 +74,26 @@ public struct Matcher: Sendable {
         var result = decide(analyzed, ranked)
         result.coverage = coverage
         // The index would not answer (too weak, or too close to call), but the classifier,
-        // which sees the text as written, picks the index's best intent: answer it.
+        // which sees the text as written, picks one of the intents the index put forward:
+        // answer it. Measured on the dev sets: fewer rejections, no out-of-scope answered.
         if let classifier, !result.decision.isAnswer,
-           let best = ranked.first(where: { $0.intentID != DialogueAction.outOfScope }),
-           classifier.predict(analyzed.normalized) == best.intentID
+           let opinion = classifier.predict(analyzed.normalized),
+           Self.intentsPutForward(by: result.decision, ranked).contains(opinion)
         {
-            result.decision = .answer(intentID: best.intentID)
-            result.secondOpinion = best.intentID
+            result.decision = .answer(intentID: opinion)
+            result.secondOpinion = opinion
         }
         return result
+    }
+
+    /// The intents a second opinion may settle on: the options of a clarification, or the
+    /// two best intents when none was strong enough.
+    static func intentsPutForward(by decision: MatchDecision, _ ranked: [IntentScore]) -> [String] {
+        switch decision {
+        case .answer: []
+        case .clarify(let options): options
+        case .fallback: Array(ranked.lazy.filter { $0.intentID != DialogueAction.outOfScope }.prefix(2).map(\.intentID))
+        }
     }
 
     private func decide(_ analyzed: AnalyzedText, _ ranked: [IntentScore]) -> MatchResult {

@@ -1,5 +1,5 @@
 import OpastinKnowledge
-import OpastinMatch
+@testable import OpastinMatch
 import OpastinText
 import Testing
 
@@ -96,6 +96,16 @@ import Testing
         }
         let shared = index.score(Self.analyzer.analyze(word(105))).prefix(2).map(\.intentID)
         #expect(Set(shared) == ["t5", "t69"])
+    }
+
+    /// The classifier may only settle on an intent the index itself put forward.
+    @Test func secondOpinionChoosesAmongTheIntentsTheIndexPutForward() {
+        let ranked = [("out-of-scope", 0.3), ("a", 0.25), ("b", 0.2), ("c", 0.1)].map {
+            IntentScore(intentID: $0.0, score: $0.1, closestExample: "")
+        }
+        #expect(Matcher.intentsPutForward(by: .fallback, ranked) == ["a", "b"])
+        #expect(Matcher.intentsPutForward(by: .clarify(intentIDs: ["b", "c"]), ranked) == ["b", "c"])
+        #expect(Matcher.intentsPutForward(by: .answer(intentID: "a"), ranked).isEmpty)
     }
 
     @Test func truncatedBinaryFormIsRejected() {
