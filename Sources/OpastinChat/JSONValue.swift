@@ -160,6 +160,16 @@ struct JSONWriter {
             var runStart = 0
             var position = 0
             while position < utf8.count {
+                // Most of a reply is plain text: skip 16 bytes at a time while none of them
+                // may need escaping (below space, quote, backslash, DEL, or the lead byte of
+                // U+2028/U+2029).
+                while position + 16 <= utf8.count {
+                    let chunk = UnsafeRawPointer(utf8.baseAddress! + position).loadUnaligned(as: SIMD16<UInt8>.self)
+                    let special = (chunk .< 0x20) .| (chunk .== 0x22) .| (chunk .== 0x5C) .| (chunk .== 0x7F) .| (chunk .== 0xE2)
+                    if any(special) { break }
+                    position += 16
+                }
+                guard position < utf8.count else { break }
                 let byte = utf8[position]
                 let escape: StaticString?
                 var length = 1

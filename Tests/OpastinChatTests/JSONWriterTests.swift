@@ -1,0 +1,24 @@
+import Foundation
+@testable import OpastinChat
+@testable import OpastinMatch
+import Testing
+
+/// The reply writer's strings: whatever the text, Foundation reads back the same string, and
+/// the line holds no raw control character or U+2028/U+2029 (which end a line in JavaScript).
+@Suite struct JSONWriterTests {
+    @Test func stringsSurviveARoundTripThroughFoundation() throws {
+        // Pieces that need escaping, and plain runs long enough to cross 16-byte chunks.
+        let pieces = ["\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "\u{2028}", "\u{2029}", "\u{2027}",
+                      "ä", "ж", "ع", "😀", "plain text ", "0123456789abcdef", "Työväenopisto järjestää kursseja. "]
+        var random = SplitMix64(seed: 2028)
+        for _ in 0..<500 {
+            let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            var writer = JSONWriter()
+            writer.write(.array([.string(text)]))
+            let line = writer.output
+            #expect(!line.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+            let decoded = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String]
+            #expect(decoded == [text], "\(line)")
+        }
+    }
+}
