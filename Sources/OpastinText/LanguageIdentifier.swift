@@ -110,8 +110,9 @@ public struct LanguageIdentifier: Sendable {
         let total = features.reduce(0) { $0 + $1.count }
         guard total > 0 else { return [] }
         let width = variantOrder.count
-        // First every feature's row, asking for each row's cache line as it is found (the
-        // model is megabytes: the misses then overlap), then the sums.
+        // First every feature's table slot and then its row, asking for each cache line
+        // before it is read (the model is megabytes: the misses then overlap), then the sums.
+        for entry in features { rows.prefetch(entry.feature, with: cprefetch_read) }
         var featureRows = [Int32](repeating: -1, count: features.count)
         logProbabilities.withUnsafeBufferPointer { table in
             guard let base = table.baseAddress else { return }
