@@ -512,7 +512,13 @@ public final class IntentIndex: Sendable {
         /// The intents of a feature's runs, in order: told by its bits up to 64 intents.
         func intentsOfRuns(_ entry: FeatureEntry) -> [Int] {
             guard intentCount > 64 else {
-                return (0..<64).filter { entry.intentBits & (1 << UInt64($0)) != 0 }
+                var intents: [Int] = []
+                var bits = entry.intentBits
+                while bits != 0 {
+                    intents.append(bits.trailingZeroBitCount)
+                    bits &= bits &- 1
+                }
+                return intents
             }
             return entry.runs.map { Int(runIntents[$0]) }
         }
