@@ -9,8 +9,8 @@ struct CrossFileRules {
         var owner: [String: String] = [:]
         for intent in intents.sorted(by: { $0.id < $1.id }) {
             for (language, examples) in intent.examples.sorted(by: { $0.key < $1.key }) {
-                for example in examples {
-                    let key = ExampleKey.make(example) + "|" + language.rawValue
+                for (example, key) in zip(examples, intent.exampleKeys[language] ?? examples.map(ExampleKey.make)) {
+                    let key = key + "|" + language.rawValue
                     if let other = owner[key], other != intent.id {
                         problems.append(KnowledgeProblem(
                             file: "Knowledge/\(intent.id).yaml", line: nil,

@@ -41,17 +41,21 @@ struct IntentParser {
         }
 
         var examples: [LanguageCode: [String]] = [:]
+        var exampleKeys: [LanguageCode: [String]] = [:]
         for entry in file.entries(root["examples"], "examples") {
             let language = LanguageCode(entry.key)
             if !languages.contains(language) { file.error(entry.keyNode, "examples in `\(language)`, which has no locale") }
             var seen = Set<String>()
             var texts: [String] = []
+            var keys: [String] = []
             for example in file.strings(entry.value, "examples.\(language)") {
                 let key = ExampleKey.make(example.text)
                 if !seen.insert(key).inserted { file.error(example.node, "the example \"\(example.text)\" is listed twice") }
                 texts.append(example.text)
+                keys.append(key)
             }
             examples[language] = texts
+            exampleKeys[language] = keys
         }
         for language in languages.sorted() where (examples[language]?.count ?? 0) < policy.minimumExamples {
             file.error(root["examples"]?[language.rawValue] ?? root["examples"] ?? root,
@@ -65,7 +69,7 @@ struct IntentParser {
 
         return Intent(
             id: id, topic: topic, cities: cities, sources: sources, links: links.map(\.text), titles: titles,
-            answers: answers, examples: examples, cityAliases: cityAliases)
+            answers: answers, examples: examples, cityAliases: cityAliases, exampleKeys: exampleKeys)
     }
 
     private func parseSources(_ node: Node?) -> [Source] {

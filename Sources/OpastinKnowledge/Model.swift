@@ -56,6 +56,9 @@ public struct Intent: Sendable, Identifiable {
     public let examples: [LanguageCode: [String]]
     /// For `set-city`: the words that name each city.
     public let cityAliases: [City: [String]]
+    /// Each example's duplicate key (`ExampleKey`), in the order of `examples`: made once
+    /// while parsing, since the cross-file check needs them again.
+    let exampleKeys: [LanguageCode: [String]]
 
     /// True when at least one language's answer differs by city.
     public var dependsOnCity: Bool {
