@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Simulates the matcher's decision rule (answer / clarify / fall back) over the top-3 scores
 of `opastin evaluate --json --all FILE`, to choose MatchPolicy thresholds on the development
-sets (Tests/Evaluation/dev.jsonl and dev2.jsonl) — never on the test set.
+sets (Tests/Evaluation/dev.jsonl, dev2.jsonl, and dev-oos.jsonl for general-assistant requests
+that must stay unanswered) — never on the test set.
 
-    cat Tests/Evaluation/dev.jsonl Tests/Evaluation/dev2.jsonl > /tmp/dev-all.jsonl
+    cat Tests/Evaluation/dev.jsonl Tests/Evaluation/dev2.jsonl Tests/Evaluation/dev-oos.jsonl > /tmp/dev-all.jsonl
     .build/release/opastin evaluate --json --all /tmp/dev-all.jsonl > /tmp/dev.json
     python3 bench/tune_thresholds.py /tmp/dev.json
 
