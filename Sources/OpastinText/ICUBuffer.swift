@@ -24,6 +24,58 @@ func withICUOutput(
 }
 
 extension String {
+    /// Decodes ICU's UTF-16 output, an unpaired surrogate becoming U+FFFD as with
+    /// `String(decoding:as: UTF16.self)` — but in one tight loop straight into UTF-8, which
+    /// measured several times faster than the standard library's generic decoder (that
+    /// decoder was a fifth of the analyser's time).
+    init(utf16Units units: UnsafeBufferPointer<UInt16>) {
+        self.init(unsafeUninitializedCapacity: units.count * 3) { output in
+            var read = 0, written = 0
+            while read < units.count {
+                let unit = UInt32(units[read])
+                read += 1
+                var scalar = unit
+                if unit & 0xF800 == 0xD800 {
+                    // A high surrogate followed by a low one is one scalar; anything else is
+                    // replaced.
+                    if unit < 0xDC00, read < units.count, units[read] & 0xFC00 == 0xDC00 {
+                        scalar = 0x10000 + ((unit - 0xD800) << 10) + (UInt32(units[read]) - 0xDC00)
+                        read += 1
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                }
+                switch scalar {
+                case ..<0x80:
+                    output[written] = UInt8(scalar)
+                    written += 1
+                case ..<0x800:
+                    output[written] = UInt8(0xC0 | scalar >> 6)
+                    output[written + 1] = UInt8(0x80 | scalar & 0x3F)
+                    written += 2
+                case ..<0x10000:
+                    output[written] = UInt8(0xE0 | scalar >> 12)
+                    output[written + 1] = UInt8(0x80 | scalar >> 6 & 0x3F)
+                    output[written + 2] = UInt8(0x80 | scalar & 0x3F)
+                    written += 3
+                default:
+                    // Two UTF-16 units in, four bytes out: still within 3 bytes per unit.
+                    output[written] = UInt8(0xF0 | scalar >> 18)
+                    output[written + 1] = UInt8(0x80 | scalar >> 12 & 0x3F)
+                    output[written + 2] = UInt8(0x80 | scalar >> 6 & 0x3F)
+                    output[written + 3] = UInt8(0x80 | scalar & 0x3F)
+                    written += 4
+                }
+            }
+            return written
+        }
+    }
+
+    /// Decodes UTF-16 code units (see `init(utf16Units:)`).
+    init(utf16Units units: ArraySlice<UInt16>) {
+        self = units.withUnsafeBufferPointer { String(utf16Units: $0) }
+    }
+
     /// The string as UTF-16 code units, for ICU.
     var utf16Units: [UInt16] { Array(self.utf16) }
 

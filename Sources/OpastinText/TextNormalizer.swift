@@ -13,7 +13,7 @@ public enum TextNormalizer {
             }
         }
         guard let folded else { return text.lowercased() }
-        return String(decoding: folded, as: UTF16.self)
+        return String(utf16Units: folded[...])
     }
 
     /// Removes combining marks (accents, Arabic harakat) after canonical decomposition:
@@ -28,7 +28,7 @@ public enum TextNormalizer {
         }
         guard let decomposed else { return text }
         var scalars = String.UnicodeScalarView()
-        for scalar in String(decoding: decomposed, as: UTF16.self).unicodeScalars
+        for scalar in String(utf16Units: decomposed[...]).unicodeScalars
         where cicu_is_nonspacing_mark(scalar.value) == 0 {
             scalars.append(scalar)
         }

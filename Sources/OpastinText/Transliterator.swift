@@ -41,7 +41,7 @@ public final class Transliterator: Sendable {
                 }
                 if length < 0 { return text }
                 if Int(length) <= capacity {
-                    return String(decoding: buffer[..<Int(length)], as: UTF16.self)
+                    return String(utf16Units: buffer[..<Int(length)])
                 }
                 capacity = Int(length) * 2
                 units = text.utf16Units

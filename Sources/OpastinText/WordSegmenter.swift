@@ -4,17 +4,25 @@ import Synchronization
 /// Splits text into words with ICU's word break rules, so that Chinese and Thai (no spaces)
 /// and Arabic clitics with punctuation are cut where a reader would cut them.
 public final class WordSegmenter: Sendable {
-    // A break iterator is stateful: one per segmenter, used under a lock.
-    private let breaker: Mutex<OpaquePointer>
+    // A break iterator is stateful, so each call takes one from a pool and gives it back:
+    // the server's threads segment at the same time instead of queueing for one iterator.
+    private let idle: Mutex<[Breaker]>
+    private let locale: String
+
+    /// An ICU break iterator. Sendable because the pool hands each one to one caller at a time.
+    private struct Breaker: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
 
     /// Opens a word segmenter for a locale ("" for root rules).
     public init(locale: String = "") throws(TextError) {
         guard let opened = cicu_word_breaker_open(locale) else { throw .wordBreakUnavailable(locale: locale) }
-        breaker = Mutex(opened)
+        self.locale = locale
+        idle = Mutex([Breaker(pointer: opened)])
     }
 
     deinit {
-        breaker.withLock { cicu_word_breaker_close($0) }
+        idle.withLock { for breaker in $0 { cicu_word_breaker_close(breaker.pointer) } }
     }
 
     /// The words of a text, without spaces and punctuation.
@@ -25,14 +33,18 @@ public final class WordSegmenter: Sendable {
         while true {
             var starts = [Int32](repeating: 0, count: capacity)
             var ends = [Int32](repeating: 0, count: capacity)
-            let count = breaker.withLock { pointer in
-                units.withUnsafeBufferPointer { buffer in
-                    cicu_word_breaker_words(pointer, buffer.baseAddress, Int32(buffer.count), &starts, &ends, Int32(capacity))
-                }
+            // The locale opened once already, so opening another iterator fails only when
+            // memory is short: then the words are cut at spaces.
+            guard let breaker = idle.withLock({ $0.popLast() }) ?? cicu_word_breaker_open(locale).map(Breaker.init) else {
+                return Self.asciiWords(text)
             }
+            let count = units.withUnsafeBufferPointer { buffer in
+                cicu_word_breaker_words(breaker.pointer, buffer.baseAddress, Int32(buffer.count), &starts, &ends, Int32(capacity))
+            }
+            idle.withLock { $0.append(breaker) }
             if count < 0 { return Self.asciiWords(text) }
             if Int(count) <= capacity {
-                return (0..<Int(count)).map { String(decoding: units[Int(starts[$0])..<Int(ends[$0])], as: UTF16.self) }
+                return (0..<Int(count)).map { String(utf16Units: units[Int(starts[$0])..<Int(ends[$0])]) }
             }
             capacity = Int(count)
         }

@@ -46,6 +46,24 @@ import Testing
         #expect(analyzed.keys.allSatisfy { $0.allSatisfy(\.isASCII) })
     }
 
+    /// Threads analysing at once (as the server's do) each get a break iterator of their own
+    /// and the same words as one thread alone.
+    @Test func concurrentAnalysesAgreeWithSerialOnes() async {
+        let texts = ["我想学芬兰语", "Где находится työväenopisto?", "أحتاج مترجم عند الطبيب", "Hur söker jag till förskolan?"]
+        let expected = texts.map { Self.analyzer.analyze($0).words }
+        await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    (0..<200).allSatisfy { round in
+                        let index = (task + round) % texts.count
+                        return Self.analyzer.analyze(texts[index]).words == expected[index]
+                    }
+                }
+            }
+            for await agreed in group { #expect(agreed) }
+        }
+    }
+
     @Test func ligaturesAndFullWidthAreFolded() {
         #expect(key("ﬁnnish ﬂat") == "finish flat")
         #expect(key("Ｈｅｌｓｉｎｋｉ") == key("helsinki"))
