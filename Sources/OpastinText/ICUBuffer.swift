@@ -80,5 +80,18 @@ extension String {
     var utf16Units: [UInt16] { Array(self.utf16) }
 
     /// True when every scalar is ASCII: such text skips ICU on the hot path.
-    var isASCII: Bool { utf8.allSatisfy { $0 < 0x80 } }
+    var isASCII: Bool {
+        var text = self
+        return text.withUTF8 { bytes in
+            // Eight bytes at a time: ASCII bytes have the high bit clear.
+            var position = 0
+            if let base = bytes.baseAddress {
+                while position + 8 <= bytes.count {
+                    if UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                    position += 8
+                }
+            }
+            return bytes[position...].allSatisfy { $0 < 0x80 }
+        }
+    }
 }

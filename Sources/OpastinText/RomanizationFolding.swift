@@ -26,8 +26,8 @@ public enum RomanizationFolding {
             default: continue  // apostrophes, soft-sign marks, hyphens
             }
         }
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
+        // Second pass in place: it never writes ahead of where it reads.
+        var written = 0
         var index = 0
         while index < bytes.count {
             var byte = bytes[index]
@@ -45,10 +45,13 @@ public enum RomanizationFolding {
             default: break
             }
             // Doubled letters (Finnish long vowels and consonants) are often typed single.
-            if result.last != byte { result.append(byte) }
+            if written == 0 || bytes[written - 1] != byte {
+                bytes[written] = byte
+                written += 1
+            }
             index += 1
         }
-        return String(decoding: result, as: UTF8.self)
+        return String(decoding: bytes[..<written], as: UTF8.self)
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool {

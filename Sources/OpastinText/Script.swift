@@ -18,21 +18,37 @@ public struct Script: Hashable, Sendable, CustomStringConvertible {
 
     /// The script most of a text's letters are written in.
     public static func dominant(in text: String) -> Script {
-        var counts: [Int32: Int] = [:]
+        // ASCII letters are counted apart, the rest per ICU script code in a short list (a
+        // message mixes one or two scripts): no hashing per letter.
+        var latinLetters = 0
+        var counts: [(script: Int32, count: Int)] = []
         for scalar in text.unicodeScalars {
             let value = scalar.value
             if value < 0x80 {
-                if (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) { counts[latinCode, default: 0] += 1 }
+                if (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) { latinLetters += 1 }
                 continue
             }
             let script = cicu_script(value)
             // 0 = Common, 1 = Inherited: punctuation, digits, combining marks.
-            if script > 1 { counts[script, default: 0] += 1 }
+            guard script > 1 else { continue }
+            if let index = counts.firstIndex(where: { $0.script == script }) {
+                counts[index].count += 1
+            } else {
+                counts.append((script, 1))
+            }
         }
-        guard let best = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }) else {
+        if latinLetters > 0 {
+            if let index = counts.firstIndex(where: { $0.script == latinCode }) {
+                counts[index].count += latinLetters
+            } else {
+                counts.append((latinCode, latinLetters))
+            }
+        }
+        // The most letters; on a tie, the lower script code.
+        guard let best = counts.max(by: { $0.count < $1.count || ($0.count == $1.count && $0.script > $1.script) }) else {
             return .unknown
         }
-        return Script(name(of: best.key))
+        return Script(name(of: best.script))
     }
 
     private static let latinCode: Int32 = 25  // USCRIPT_LATIN
