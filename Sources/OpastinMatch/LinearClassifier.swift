@@ -233,7 +233,9 @@ public struct LinearClassifier: Sendable {
             padded.append(0x20)
         }
         for scalar in TextNormalizer.foldCase(text).unicodeScalars {
-            if scalar.properties.isWhitespace { flush() } else { padded.append(scalar.value) }
+            // ASCII decided without a Unicode property lookup: tab to carriage return, and space.
+            let isWhitespace = scalar.value < 0x80 ? scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+            if isWhitespace { flush() } else { padded.append(scalar.value) }
         }
         flush()
         return grams

@@ -155,7 +155,10 @@ public struct LanguageIdentifier: Sendable {
             var hasLetter = false
             for scalar in word.unicodeScalars {
                 scalars.append(scalar.value)
-                if !hasLetter && scalar.properties.isAlphabetic { hasLetter = true }
+                // ASCII decided without a Unicode property lookup (only its letters are alphabetic).
+                if !hasLetter && (scalar.value < 0x80 ? (scalar.value | 0x20) &- 0x61 < 26 : scalar.properties.isAlphabetic) {
+                    hasLetter = true
+                }
             }
             scalars.append(0x24)
             guard hasLetter else { continue }
