@@ -36,11 +36,12 @@ public struct ChatEngine: Sendable {
         // The index, the language model and the classifier are independent: build them on
         // two cores.
         let parts = ParallelParts()
+        let concepts = ConceptLexicon(knowledge: knowledge, analyzer: analyzer)
         DispatchQueue.concurrentPerform(iterations: 3) { part in
             switch part {
-            case 0: parts.index.withLock { $0 = IntentIndex(knowledge: knowledge, analyzer: analyzer) }
+            case 0: parts.index.withLock { $0 = IntentIndex(knowledge: knowledge, analyzer: analyzer, concepts: concepts) }
             case 1: parts.identifier.withLock { $0 = LanguageIdentifierTraining.train(knowledge: knowledge, analyzer: analyzer) }
-            default: parts.classifier.withLock { $0 = Self.trainClassifier(knowledge: knowledge, analyzer: analyzer) }
+            default: parts.classifier.withLock { $0 = Self.trainClassifier(knowledge: knowledge, analyzer: analyzer, concepts: concepts) }
             }
         }
         // concurrentPerform returns after every part ran, so all are set.
@@ -55,11 +56,14 @@ public struct ChatEngine: Sendable {
 
     /// The classifier, trained on every example as the analyzer normalises it (the form it
     /// is asked about).
-    static func trainClassifier(knowledge: KnowledgeBase, analyzer: Analyzer) -> LinearClassifier {
-        var examples: [(label: String, text: String)] = []
+    static func trainClassifier(knowledge: KnowledgeBase, analyzer: Analyzer, concepts: ConceptLexicon) -> LinearClassifier {
+        var examples: [(label: String, text: String, more: [UInt64])] = []
         for intent in knowledge.intents {
             for language in intent.examples.keys.sorted() {
-                for text in intent.examples[language] ?? [] { examples.append((intent.id, analyzer.analyze(text).normalized)) }
+                for text in intent.examples[language] ?? [] {
+                    let analyzed = analyzer.analyze(text)
+                    examples.append((intent.id, analyzed.normalized, concepts.features(in: analyzed)))
+                }
             }
         }
         return LinearClassifier(examples: examples)

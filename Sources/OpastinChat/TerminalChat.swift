@@ -125,6 +125,7 @@ public final class TerminalChat: Sendable {
     private func staffView(_ reply: ChatReply, _ diagnostics: Diagnostics) -> String {
         let alternatives = diagnostics.match.ranked.prefix(3)
             .map { "\($0.intentID) \(String(format: "%.3f", $0.score))" }.joined(separator: ", ")
+        let concepts = engine.matcher.index.concepts.names(in: diagnostics.match.analyzed)
         let detected = diagnostics.detectedLanguage.map { "\($0.language)-\($0.script) \(String(format: "%.2f", $0.confidence))" } ?? "undetermined"
         return """
             ── staff ── intent: \(reply.intent ?? "null")  kind: \(reply.kind.rawValue)  confidence: \(String(format: "%.2f", reply.confidence))
@@ -132,6 +133,7 @@ public final class TerminalChat: Sendable {
                language: \(reply.language) (detected \(detected)), script \(diagnostics.match.analyzed.script)
                normalized: \(diagnostics.match.analyzed.normalized)
                latin key: \(diagnostics.match.analyzed.latinKey)  (known to the examples: \(Int((diagnostics.match.coverage * 100).rounded())) %)
+               concepts: \(concepts.isEmpty ? "none" : concepts.joined(separator: ", "))
                sources: \(reply.sources.map { "\($0.seed) \($0.location)" }.joined(separator: "; "))
                time: \(String(format: "%.0f", diagnostics.microseconds)) µs
             """

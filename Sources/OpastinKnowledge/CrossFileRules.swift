@@ -30,6 +30,18 @@ struct CrossFileRules {
                 }
             }
         }
+        // A concept links words across languages: an id in one locale only is most likely a typo.
+        var conceptLocales: [String: [LanguageCode]] = [:]
+        for locale in locales.values {
+            for (concept, _) in locale.concepts { conceptLocales[concept, default: []].append(locale.code) }
+        }
+        if locales.count > 1 {
+            for (concept, codes) in conceptLocales.sorted(by: { $0.key < $1.key }) where codes.count == 1 {
+                problems.append(KnowledgeProblem(
+                    .warning, file: "Locales/\(codes[0]).yaml", line: nil,
+                    "the concept `\(concept)` is in no other locale: is its id misspelt?"))
+            }
+        }
         let ids = Set(intents.map(\.id))
         if !intents.isEmpty {
             for required in [DialogueAction.changeLanguage, DialogueAction.setCity, DialogueAction.help] where !ids.contains(required) {

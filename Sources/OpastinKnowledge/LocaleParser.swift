@@ -55,11 +55,44 @@ struct LocaleParser {
         }
         if root["documents"] == nil { file.error(root, "missing `documents` (the seed documents' titles)") }
 
+        let concepts = parseConcepts(root["concepts"])
+
         return LocaleStrings(
             code: LanguageCode(code), name: name, englishName: englishName, script: Script(script),
             isRightToLeft: direction == "rtl", romanization: romanization,
             aliases: file.strings(root["aliases"], "aliases").map { $0.text.lowercased() },
             suffixes: file.strings(root["suffixes"], "suffixes").map(\.text),
-            strings: strings, topics: topics, cities: cities, documents: documents)
+            strings: strings, topics: topics, cities: cities, documents: documents, concepts: concepts)
+    }
+
+    /// `concepts:` (optional): concept id → a list of single words, a trailing `*` marking a
+    /// stem that matches every word starting with it.
+    private func parseConcepts(_ node: Node?) -> [(concept: String, words: [String])] {
+        guard let node else { return [] }
+        var concepts: [(concept: String, words: [String])] = []
+        for entry in file.entries(node, "concepts") {
+            guard Self.isConceptID(entry.key) else {
+                file.error(entry.keyNode, "concept id `\(entry.key)` must be lowercase letters, digits and hyphens")
+                continue
+            }
+            var words: [String] = []
+            for (word, wordNode) in file.strings(entry.value, "concepts.\(entry.key)") {
+                let stem = word.hasSuffix("*") ? word.dropLast() : Substring(word)
+                if stem.contains(where: { $0.isWhitespace || $0 == "*" }) {
+                    file.error(wordNode, "concepts.\(entry.key): `\(word)` must be one word (a `*` only at its end)")
+                } else if word.hasSuffix("*") && stem.count < 3 {
+                    file.error(wordNode, "concepts.\(entry.key): the stem `\(word)` is too short (at least 3 letters before `*`)")
+                } else {
+                    words.append(word.lowercased())
+                }
+            }
+            concepts.append((entry.key, words))
+        }
+        return concepts
+    }
+
+    static func isConceptID(_ id: String) -> Bool {
+        guard let first = id.unicodeScalars.first, ("a"..."z").contains(first) else { return false }
+        return id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 }

@@ -95,6 +95,8 @@ public struct LocaleStrings: Sendable {
     public let cities: [City: String]
     /// The titles of the seed documents, by file name, for showing sources to residents.
     public let documents: [String: String]
+    /// Concept id → the words (and `*` stems) that name it in this language, in file order.
+    public let concepts: [(concept: String, words: [String])]
 
     /// A UI string with `{placeholders}` filled in. Validation guarantees every key exists.
     public func string(_ key: UIString, _ values: [String: String] = [:]) -> String {

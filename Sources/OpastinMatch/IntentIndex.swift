@@ -116,20 +116,26 @@ public final class IntentIndex: Sendable {
         (features.count, runStarts.count - 1, postings.count, centroids.count)
     }
 
-    /// Builds the index from the knowledge base's examples.
-    public convenience init(knowledge: KnowledgeBase, analyzer: Analyzer) {
+    /// The concepts messages and examples are matched on besides their words' letters.
+    public let concepts: ConceptLexicon
+
+    /// Builds the index from the knowledge base's examples and the locales' concepts.
+    public convenience init(knowledge: KnowledgeBase, analyzer: Analyzer, concepts: ConceptLexicon? = nil) {
         var utterances: [(intent: String, text: String)] = []
         for intent in knowledge.intents {
             for language in intent.examples.keys.sorted() {
                 for text in intent.examples[language] ?? [] { utterances.append((intent.id, text)) }
             }
         }
-        self.init(utterances: utterances, analyzer: analyzer)
+        self.init(
+            utterances: utterances, analyzer: analyzer,
+            concepts: concepts ?? ConceptLexicon(knowledge: knowledge, analyzer: analyzer))
     }
 
     /// Builds the index from (intent, text) pairs.
     public init(
-        utterances: [(intent: String, text: String)], analyzer: Analyzer, maximumDocumentShare: Float = 0.1,
+        utterances: [(intent: String, text: String)], analyzer: Analyzer, concepts: ConceptLexicon = .empty,
+        maximumDocumentShare: Float = 0.1,
         postingsPerFeature: Int = 32, centroidShare: Float = 0.35, candidateCount: Int = 8
     ) {
         // Intents numbered in order of first appearance, their examples grouped.
@@ -157,7 +163,8 @@ public final class IntentIndex: Sendable {
             let index = Int32(index)
             intentFirstExample.append(Int32(exampleText.count))
             for text in texts {
-                let features = MatchFeatures.extract(keys: analyzer.analyze(text).keys)
+                let analyzed = analyzer.analyze(text)
+                let features = MatchFeatures.extract(analyzed, concepts: concepts)
                 guard !features.isEmpty, exampleText.count - Int(intentFirstExample[Int(index)]) < Self.maximumExamplesPerIntent
                 else { continue }
                 exampleIntent.append(index)
@@ -263,6 +270,7 @@ public final class IntentIndex: Sendable {
         self.candidateCount = candidateCount
         self.outOfScopeIntent = idIndex[DialogueAction.outOfScope]
         self.unseenWeight = unseen
+        self.concepts = concepts
     }
 
     /// How much a feature's spread over intents counts: damped (square root), because a
@@ -310,7 +318,7 @@ public final class IntentIndex: Sendable {
 
     /// A message's indexed features with their weights.
     private func query(_ analyzed: AnalyzedText) -> [(FeatureEntry, Float)] {
-        let extracted = MatchFeatures.extract(keys: analyzed.keys)
+        let extracted = MatchFeatures.extract(analyzed, concepts: concepts)
         for entry in extracted { features.prefetch(entry.feature, with: cprefetch_read) }
         return Self.weigh(extracted, unseen: unseenWeight) { feature in
             features[feature].map { ($0, $0.idf) }
@@ -491,6 +499,7 @@ public final class IntentIndex: Sendable {
         writer.write(unseenWeight)
         writer.write(centroidShare)
         writer.write(candidateCount)
+        concepts.encode(into: &writer)
     }
 
     /// Reads an index written by `encode(into:)`.
@@ -508,6 +517,7 @@ public final class IntentIndex: Sendable {
         unseenWeight = try reader.readFloat()
         centroidShare = try reader.readFloat()
         candidateCount = try reader.readInt()
+        concepts = try ConceptLexicon(decoding: &reader)
         outOfScopeIntent = intentIDs.firstIndex(of: DialogueAction.outOfScope).map { Int32($0) }
         /// The intents of a feature's runs, in order: told by its bits up to 64 intents.
         func intentsOfRuns(_ entry: FeatureEntry) -> [Int] {
@@ -555,5 +565,18 @@ public final class IntentIndex: Sendable {
         self.postings = postings
         self.centroids = centroids
         features = FeatureTable(Array(zip(keys, entries)).map { ($0.0, $0.1) })
+    }
+}
+
+extension ConceptLexicon {
+    /// The concepts of every locale in the knowledge base.
+    public init(knowledge: KnowledgeBase, analyzer: Analyzer) {
+        var entries: [(concept: String, entry: String)] = []
+        for code in knowledge.locales.keys.sorted() {
+            for (concept, words) in knowledge.locales[code]?.concepts ?? [] {
+                for word in words { entries.append((concept, word)) }
+            }
+        }
+        self.init(entries: entries, analyzer: analyzer)
     }
 }

@@ -72,6 +72,12 @@ public struct LinearClassifier: Sendable {
     /// Trains on (class, text) pairs. `cost` is the SVM's C; `epochs` bounds the passes (six
     /// decided every dev message as twelve did, in less start-up time).
     public init(examples: [(label: String, text: String)], cost: Float = 1, epochs: Int = 6) {
+        self.init(examples: examples.map { ($0.label, $0.text, []) }, cost: cost, epochs: epochs)
+    }
+
+    /// Trains on (class, text, more features) triples: the more features (the concepts the
+    /// text names) count beside its n-grams.
+    public init(examples: [(label: String, text: String, more: [UInt64])], cost: Float = 1, epochs: Int = 6) {
         var classIndex: [String: Int] = [:]
         var classes: [String] = []
         for example in examples where classIndex[example.label] == nil {
@@ -85,7 +91,7 @@ public struct LinearClassifier: Sendable {
         var counted: [[(Int32, Float)]] = []
         for example in examples {
             var counts: [Int32: Float] = [:]
-            for gram in Self.grams(of: example.text) {
+            for gram in Self.grams(of: example.text) + example.more {
                 let number = numbers[gram] ?? {
                     numbers[gram] = Int32(keys.count)
                     keys.append(gram)
@@ -176,13 +182,15 @@ public struct LinearClassifier: Sendable {
         return (weights, bias)
     }
 
-    /// The class with the highest decision value, when that value is positive.
-    public func predict(_ text: String) -> String? {
+    /// The class with the highest decision value, when that value is positive; `more` are
+    /// the message's further features, as in training.
+    public func predict(_ text: String, more: [UInt64] = []) -> String? {
         var scores = bias
         var known: [(FeatureRow, Float)] = []
         var norm: Float = 0
         // Sorted, so that repeats of an n-gram are neighbours and counted in one pass.
         var grams = Self.grams(of: text)
+        grams += more
         grams.sort()
         for gram in grams { features.prefetch(gram, with: cprefetch_read) }
         var position = 0

@@ -77,7 +77,7 @@ public struct Matcher: Sendable {
         // which sees the text as written, picks one of the intents the index put forward:
         // answer it. Measured on the dev sets: fewer rejections, no out-of-scope answered.
         if let classifier, !result.decision.isAnswer,
-           let opinion = classifier.predict(analyzed.normalized),
+           let opinion = classifier.predict(analyzed.normalized, more: index.concepts.features(in: analyzed)),
            Self.intentsPutForward(by: result.decision, ranked).contains(opinion)
         {
             result.decision = .answer(intentID: opinion)

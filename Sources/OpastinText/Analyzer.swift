@@ -10,6 +10,11 @@ public struct AnalyzedText: Sendable {
     public let words: [String]
     /// Each word as a Latin matching key: transliterated, ASCII, romanisation variants folded.
     public let keys: [String]
+    /// Each word as the concept lexicon looks it up: Latin-script words by their key (so
+    /// `paivakoti` is `päiväkoti`), other words as written (folded, Arabic without its
+    /// article), because Latin keys of other scripts merge words (عمل "work" and ملل
+    /// "boredom" are both `ml`) and meet unrelated Latin words (бьёт and Arabizi `bet`).
+    public let lexicalForms: [String]
 
     /// The whole message as one Latin key, for display.
     public var latinKey: String { keys.joined(separator: " ") }
@@ -39,12 +44,17 @@ public final class Analyzer: Sendable {
         let script = Script.dominant(in: folded)
         let words = segmenter.words(folded)
         var keys: [String] = []
+        var forms: [String] = []
         keys.reserveCapacity(words.count)
+        forms.reserveCapacity(words.count)
         for word in words {
-            let key = latinKey(of: script == .arabic ? ArabicOrthography.lightStem(word) : word)
-            if !key.isEmpty { keys.append(key) }
+            let stemmed = script == .arabic ? ArabicOrthography.lightStem(word) : word
+            let key = latinKey(of: stemmed)
+            guard !key.isEmpty else { continue }
+            keys.append(key)
+            forms.append(Self.isLatin(stemmed) ? key : stemmed)
         }
-        return AnalyzedText(normalized: folded, script: script, words: words, keys: keys)
+        return AnalyzedText(normalized: folded, script: script, words: words, keys: keys, lexicalForms: forms)
     }
 
     /// The folded words and script of a text, without Latin keys: all that language
@@ -52,6 +62,13 @@ public final class Analyzer: Sendable {
     public func segment(_ text: String) -> (words: [String], script: Script) {
         let folded = ArabicOrthography.unify(TextNormalizer.foldCase(TextNormalizer.replacingControlCharacters(text)))
         return (segmenter.words(folded), Script.dominant(in: folded))
+    }
+
+    /// Whether a word starts with a Latin letter or digit (ASCII, or Latin-1 to Latin
+    /// Extended-B: ä, å, ş…).
+    private static func isLatin(_ word: String) -> Bool {
+        guard let first = word.unicodeScalars.first else { return false }
+        return first.value < 0x250
     }
 
     /// A word in Latin letters, ASCII only, with romanisation variants folded together.

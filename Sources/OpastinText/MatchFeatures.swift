@@ -1,20 +1,34 @@
 /// The features a message is matched on, from its Latin keys: whole words, word stems
 /// (the first letters, which carry Finnish compounds and inflected forms), and character
 /// 3- and 4-grams inside word boundaries (robust to typos and endings). Consonant-skeleton
-/// n-grams were tried for Arabizi and measured no better on the development set.
+/// n-grams were tried for Arabizi and measured no better on the development set. With a
+/// `ConceptLexicon`, also the concepts the words name, which meet across languages.
 ///
 /// Features are 64-bit hashes: matching compares numbers, not strings.
 public enum MatchFeatures {
     /// The kinds of feature, kept apart in the hash so a word never collides with an n-gram.
     enum Kind: UInt64 {
-        case word = 1, stem = 2, gram3 = 3, gram4 = 4
+        case word = 1, stem = 2, gram3 = 3, gram4 = 4, concept = 5
     }
 
     /// The length of the prefix used as a stem.
     static let stemLength = 5
 
+    /// A message's features: those of its keys, and the concepts its words name.
+    public static func extract(_ analyzed: AnalyzedText, concepts: ConceptLexicon) -> [(feature: UInt64, count: Float)] {
+        extract(keys: analyzed.keys) { hashes in
+            for form in analyzed.lexicalForms {
+                // Once per word that names it: weighed more (counted two or three times), concepts
+                // answered more in-scope development messages but also more out-of-scope ones.
+                concepts.forEachConcept(of: form) { hashes.append($0) }
+            }
+        }
+    }
+
     /// Feature hashes with their counts, sorted by hash.
-    public static func extract(keys: [String]) -> [(feature: UInt64, count: Float)] {
+    public static func extract(
+        keys: [String], adding more: (inout [UInt64]) -> Void = { _ in }
+    ) -> [(feature: UInt64, count: Float)] {
         var hashes: [UInt64] = []
         hashes.reserveCapacity(keys.count * 24)
         var bounded: [UInt8] = []
@@ -30,6 +44,7 @@ public enum MatchFeatures {
             addGrams(bounded, length: 3, kind: .gram3, into: &hashes)
             addGrams(bounded, length: 4, kind: .gram4, into: &hashes)
         }
+        more(&hashes)
         hashes.sort()
         var features: [(feature: UInt64, count: Float)] = []
         features.reserveCapacity(hashes.count)

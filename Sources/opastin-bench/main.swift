@@ -128,7 +128,7 @@ for intent in engine.knowledge.intents {
         }
     }
 }
-let bigIndex = IntentIndex(utterances: utterances, analyzer: matcher.analyzer)
+let bigIndex = IntentIndex(utterances: utterances, analyzer: matcher.analyzer, concepts: matcher.index.concepts)
 let bigMatcher = Matcher(index: bigIndex, analyzer: matcher.analyzer)
 let bigTime = time(rounds: 5) { _ = bigMatcher.match($0) }
 

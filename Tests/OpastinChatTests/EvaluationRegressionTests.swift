@@ -17,19 +17,19 @@ import Testing
 
     @Test func inScopeAccuracyHolds() {
         // Measured 91.7 % (176/192); a drop of more than a few messages fails.
-        #expect(Self.report.inScope.accuracy >= 0.89, "\(Self.report.inScope)")
+        #expect(Self.report.inScope.accuracy >= 0.91, "\(Self.report.inScope)")
     }
 
     @Test(arguments: ["fi", "sv", "en", "ru", "ar", "so"])
     func everyLanguageStaysAccurate(language: String) throws {
         let tally = try #require(Self.report.inScopeByLanguage[LanguageCode(language)])
         // Measured 84–97 % per language (32 messages each).
-        #expect(tally.accuracy >= 0.8, "\(language): \(tally)")
+        #expect(tally.accuracy >= 0.84, "\(language): \(tally)")
     }
 
     @Test func fewInScopeMessagesAreRejected() {
         // Measured 4.7 % (9/192).
-        #expect(Self.report.falseRejections.accuracy <= 0.07, "\(Self.report.falseRejections)")
+        #expect(Self.report.falseRejections.accuracy <= 0.05, "\(Self.report.falseRejections)")
     }
 
     @Test func outOfScopeMessagesGetNoIntent() {

@@ -109,6 +109,49 @@ struct FixtureFolder {
         #expect(throws: KnowledgeError.self) { try FixtureFolder(files: files).loader.load() }
     }
 
+    /// The fixture with a Finnish locale too, its intents answered in Finnish, and the
+    /// given `concepts:` blocks in each locale.
+    private func bilingual(english: String, finnish: String) -> [String: String] {
+        var files = FixtureFolder.dialogue
+        files["Knowledge/courses.yaml"] = FixtureFolder.intent("courses", examples: ["finnish course", "learn finnish"])
+        for (path, text) in files {
+            let id = String(path.dropFirst("Knowledge/".count).dropLast(".yaml".count))
+            files[path] = text
+                .replacingOccurrences(of: "  en: \(id)\n", with: "  en: \(id)\n  fi: \(id)\n")
+                .replacingOccurrences(of: "answers:\n  en: Text.", with: "answers:\n  en: Text.\n  fi: Teksti.")
+                .replacingOccurrences(of: "examples:\n  en:", with: "examples:\n  fi:\n    - \(id) yksi\n    - \(id) kaksi\n  en:")
+        }
+        files["Locales/en.yaml"] = FixtureFolder.locale + "\nconcepts:\n" + english
+        files["Locales/fi.yaml"] = FixtureFolder.locale.replacingOccurrences(of: "code: en", with: "code: fi") + "\nconcepts:\n" + finnish
+        return files
+    }
+
+    @Test func conceptsLoadAcrossLocales() throws {
+        let files = bilingual(
+            english: "  work: [job, Work*]\n  landlord: [landlord]\n", finnish: "  work: [työ, duuni*]\n  nosie: [melu]\n")
+        let (base, problems) = try FixtureFolder(files: files).loader.loadCollectingProblems()
+        #expect(problems.filter { $0.severity == .error }.isEmpty, "\(problems)")
+        #expect(base?.locales["en"]?.concepts.map(\.concept) == ["work", "landlord"])
+        #expect(base?.locales["en"]?.concepts.first?.words == ["job", "work*"])
+        #expect(problems.filter { $0.severity == .warning }.map(\.message).sorted() == [
+            "the concept `landlord` is in no other locale: is its id misspelt?",
+            "the concept `nosie` is in no other locale: is its id misspelt?",
+        ])
+    }
+
+    @Test func badConceptEntriesAreErrorsWithTheirLine() throws {
+        let files = bilingual(
+            english: "  work: [job]\n", finnish: "  work: [työ]\n  Bad_Id: [x]\n  landlord: [vuokra nantaja, va*, vuokra*]\n")
+        let (_, problems) = try FixtureFolder(files: files).loader.loadCollectingProblems()
+        let errors = problems.filter { $0.severity == .error }
+        #expect(errors.count == 3, "\(problems)")
+        #expect(errors.allSatisfy { $0.file == "Locales/fi.yaml" && $0.line != nil })
+        #expect(errors.contains { $0.message.contains("`Bad_Id`") })
+        #expect(errors.contains { $0.message.contains("`vuokra nantaja` must be one word") })
+        #expect(errors.contains { $0.message.contains("the stem `va*` is too short") })
+        #expect(throws: KnowledgeError.self) { try FixtureFolder(files: files).loader.load() }
+    }
+
     @Test func everySourceDocumentNeedsATitleInEveryLocale() throws {
         var files = FixtureFolder.dialogue
         files["Locales/en.yaml"] = FixtureFolder.locale

@@ -32,6 +32,19 @@ import Testing
         #expect(Self.matcher.match(text).ranked.first?.intentID == intent, "\(text)")
     }
 
+    @Test func conceptsCarryAWordToExamplesInOtherLanguages() {
+        // No example shares letters with "صاحب البيت" (the landlord); the concept `landlord`
+        // links it to the English and Russian landlord examples.
+        let concepts = ConceptLexicon(entries: [
+            ("landlord", "landlord"), ("landlord", "арендодател*"), ("landlord", "صاحب"),
+        ], analyzer: Self.analyzer)
+        let withConcepts = Matcher(
+            index: IntentIndex(utterances: Self.utterances, analyzer: Self.analyzer, concepts: concepts), analyzer: Self.analyzer)
+        #expect(Self.matcher.match("صاحب البيت").ranked.first?.intentID != "housing-advice")
+        #expect(withConcepts.match("صاحب البيت").ranked.first?.intentID == "housing-advice")
+        #expect(withConcepts.match("daycare place").ranked.first?.intentID == "daycare")
+    }
+
     @Test func outOfScopeExamplesLeadToTheFallback() {
         #expect(Self.matcher.match("weather tomorrow in lapland").decision == .fallback)
         #expect(Self.matcher.match("zzzz qqqq").decision == .fallback)

@@ -1,0 +1,179 @@
+/// Words that mean the same thing, across languages and spellings: "landlord",
+/// "vuokranantaja", "арендодатель", "صاحب البيت", "sa7eb el bet" all name the concept
+/// `landlord`. A message that uses any of them gets the concept as a matching feature, so it
+/// meets examples written in other languages and words — where character n-grams alone
+/// only meet examples that share letters with it.
+///
+/// Entries are single words, matched on the analyzer's lexical forms (Latin-script words by
+/// their Latin key, so spelling variants meet; other scripts as written); an entry ending in
+/// `*` matches every word that starts with it.
+public struct ConceptLexicon: Sendable {
+    /// Up to two concepts (indices into `concepts`) for one key; `none` in an empty half.
+    struct Match: BitwiseCopyable, Sendable {
+        static let none = UInt16.max
+        var first: UInt16
+        var second: UInt16
+
+        init(_ concept: UInt16) {
+            first = concept
+            second = Self.none
+        }
+    }
+
+    /// The concept ids, in the order their features are numbered.
+    public let concepts: [String]
+    /// Each concept's matching feature (a hash of its id, of its own kind).
+    let features: [UInt64]
+    /// Whole-word keys, and stem keys (`*` entries), each hashed with its own seed.
+    private let words: FeatureTable<Match>
+    private let stems: FeatureTable<Match>
+    /// The shortest stem: shorter prefixes of a word are not looked up.
+    private let shortestStem: Int
+
+    public static let empty = ConceptLexicon(concepts: [], words: FeatureTable([]), stems: FeatureTable([]), shortestStem: 0)
+
+    private init(concepts: [String], words: FeatureTable<Match>, stems: FeatureTable<Match>, shortestStem: Int) {
+        self.concepts = concepts
+        features = concepts.map { MatchFeatures.hash(.concept, Array($0.utf8), 0, $0.utf8.count) }
+        self.words = words
+        self.stems = stems
+        self.shortestStem = shortestStem
+    }
+
+    /// Builds the lexicon from (concept, entry) pairs; entries are keyed by `analyzer`, as
+    /// messages are. A key may name at most two concepts; further ones are ignored, as are
+    /// entries of more than one word and stems shorter than four Latin or three other letters.
+    public init(entries: [(concept: String, entry: String)], analyzer: Analyzer) {
+        var concepts: [String] = []
+        var numbers: [String: UInt16] = [:]
+        var words: [UInt64: Match] = [:]
+        var stems: [UInt64: Match] = [:]
+        var shortestStem = Int.max
+        for (concept, entry) in entries {
+            let isStem = entry.hasSuffix("*")
+            let keys = analyzer.analyze(String(entry.dropLast(isStem ? 1 : 0))).lexicalForms
+            guard keys.count == 1, let key = keys.first else { continue }
+            // A stem folded short (`sha22*` is `sha`) would catch words of every language.
+            if isStem && key.unicodeScalars.count < (key.utf8.first.map { $0 < 0x80 } == true ? 4 : 3) { continue }
+            let number = numbers[concept] ?? {
+                concepts.append(concept)
+                numbers[concept] = UInt16(concepts.count - 1)
+                return UInt16(concepts.count - 1)
+            }()
+            let hash = Self.hash(key.utf8, stem: isStem)
+            if isStem { shortestStem = min(shortestStem, key.utf8.count) }
+            func add(to table: inout [UInt64: Match]) {
+                guard var match = table[hash] else { return table[hash] = Match(number) }
+                if match.first != number && match.second == Match.none { match.second = number }
+                table[hash] = match
+            }
+            if isStem { add(to: &stems) } else { add(to: &words) }
+        }
+        self.init(
+            concepts: concepts, words: FeatureTable(words.map { ($0.key, $0.value) }),
+            stems: FeatureTable(stems.map { ($0.key, $0.value) }), shortestStem: shortestStem == .max ? 0 : shortestStem)
+    }
+
+    public var isEmpty: Bool { concepts.isEmpty }
+
+    /// Calls `body` with the feature of each concept a word's key names.
+    @inline(__always)
+    func forEachConcept(of form: String, _ body: (UInt64) -> Void) {
+        forEachConceptNumber(of: form) { body(features[$0]) }
+    }
+
+    /// The features of the concepts a message names, once per word that names them.
+    public func features(in analyzed: AnalyzedText) -> [UInt64] {
+        var found: [UInt64] = []
+        for form in analyzed.lexicalForms { forEachConcept(of: form) { found.append($0) } }
+        return found
+    }
+
+    /// The concepts a message names, in order, for the staff view.
+    public func names(in analyzed: AnalyzedText) -> [String] {
+        var names: [String] = []
+        for form in analyzed.lexicalForms {
+            forEachConceptNumber(of: form) { names.append(concepts[$0]) }
+        }
+        return names
+    }
+
+    /// Each concept (by number) a word's form names: its whole-word entry, else its longest
+    /// matching stem. An Arabic word that names none is tried again without one or two
+    /// letters written onto its front: the clitics و ب ل ف ك ("وشغل", the article is
+    /// stripped already) and the verb prefixes ي ت ن س ("يشتغل", "تتزوج").
+    @inline(__always)
+    private func forEachConceptNumber(of form: String, _ body: (Int) -> Void) {
+        guard !concepts.isEmpty else { return }
+        let utf8 = form.utf8
+        if lookup(utf8, body) { return }
+        // Arabic letters are two bytes in UTF-8; at least three letters must remain.
+        var scalars = form.unicodeScalars.makeIterator()
+        guard utf8.count >= 8, let first = scalars.next(), Self.frontLetters.contains(first) else { return }
+        if lookup(utf8.dropFirst(2), body) { return }
+        guard utf8.count >= 10, let second = scalars.next(), Self.frontLetters.contains(second) else { return }
+        _ = lookup(utf8.dropFirst(4), body)
+    }
+
+    /// Letters written onto the front of an Arabic word: the clitics و ب ل ف ك and the verb
+    /// prefixes ي ت ن س.
+    private static let frontLetters: Set<Unicode.Scalar> = [
+        "\u{0648}", "\u{0628}", "\u{0644}", "\u{0641}", "\u{0643}", "\u{064A}", "\u{062A}", "\u{0646}", "\u{0633}",
+    ]
+
+    private func lookup(_ key: some Collection<UInt8>, _ body: (Int) -> Void) -> Bool {
+        var wordHash = FNV1a(seed: Self.wordSeed)
+        var stemHash = FNV1a(seed: Self.stemSeed)
+        var longestStem: Match?
+        var length = 0
+        for byte in key {
+            wordHash.mix(UInt64(byte))
+            stemHash.mix(UInt64(byte))
+            length += 1
+            if length >= shortestStem, let match = stems[stemHash.value] { longestStem = match }
+        }
+        guard let match = words[wordHash.value] ?? longestStem else { return false }
+        body(Int(match.first))
+        if match.second != Match.none { body(Int(match.second)) }
+        return true
+    }
+
+    private static let wordSeed: UInt64 = 0xC0_4CE9_7000_0001
+    private static let stemSeed: UInt64 = 0xC0_4CE9_7000_0002
+
+    private static func hash(_ bytes: some Sequence<UInt8>, stem: Bool) -> UInt64 {
+        var hash = FNV1a(seed: stem ? stemSeed : wordSeed)
+        hash.mix(bytes)
+        return hash.value
+    }
+
+    // MARK: Binary form
+
+    public func encode(into writer: inout BinaryWriter) {
+        writer.write(concepts)
+        let words = words.entries, stems = stems.entries
+        writer.write(words.map(\.key))
+        writer.write(words.map(\.value))
+        writer.write(stems.map(\.key))
+        writer.write(stems.map(\.value))
+        writer.write(shortestStem)
+    }
+
+    public init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
+        let concepts = try reader.readStrings()
+        let wordKeys = try reader.readArray(of: UInt64.self)
+        let wordMatches = try reader.readArray(of: Match.self)
+        let stemKeys = try reader.readArray(of: UInt64.self)
+        let stemMatches = try reader.readArray(of: Match.self)
+        let shortestStem = try reader.readInt()
+        let valid = { (match: Match) in
+            Int(match.first) < concepts.count && (match.second == Match.none || Int(match.second) < concepts.count)
+        }
+        guard wordKeys.count == wordMatches.count, stemKeys.count == stemMatches.count,
+              wordMatches.allSatisfy(valid), stemMatches.allSatisfy(valid), shortestStem >= 0
+        else { throw BinaryReader.Corrupt() }
+        self.init(
+            concepts: concepts, words: FeatureTable(Array(zip(wordKeys, wordMatches)).map { ($0.0, $0.1) }),
+            stems: FeatureTable(Array(zip(stemKeys, stemMatches)).map { ($0.0, $0.1) }), shortestStem: shortestStem)
+    }
+}

@@ -1,0 +1,74 @@
+import OpastinText
+import Testing
+
+/// Concepts link words across languages, scripts and spellings into one matching feature.
+@Suite struct ConceptLexiconTests {
+    static let analyzer = try! Analyzer()
+    static let lexicon = ConceptLexicon(entries: [
+        ("landlord", "landlord"), ("landlord", "vuokranantaja*"), ("landlord", "арендодател*"),
+        ("work", "عمل"), ("work", "shughl"), ("work", "työ"),
+        ("rent", "vuokra*"), ("home", "vuokra*"),
+    ], analyzer: analyzer)
+
+    /// The features a lexicon adds to a text: its concepts.
+    private func concepts(_ text: String, _ lexicon: ConceptLexicon = Self.lexicon) -> Set<UInt64> {
+        let analyzed = Self.analyzer.analyze(text)
+        let plain = Set(MatchFeatures.extract(keys: analyzed.keys).map(\.feature))
+        let withConcepts = Set(MatchFeatures.extract(analyzed, concepts: lexicon).map(\.feature))
+        #expect(plain.isSubset(of: withConcepts))
+        return withConcepts.subtracting(plain)
+    }
+
+    @Test func wordsOfOneConceptShareOneFeatureAcrossScripts() {
+        let finnish = concepts("vuokranantajalle")
+        #expect(finnish.count == 1)
+        #expect(concepts("арендодателю") == finnish)
+        #expect(concepts("my landlord") == finnish)
+        #expect(concepts("بدي عمل") == concepts("bde shughl"))
+        #expect(concepts("بدي عمل") != finnish)
+    }
+
+    @Test func otherScriptsAreMatchedAsWrittenNotByTheirLatinKeys() {
+        // عمل and ملل share the Latin key `ml`; only the entry's own word names its concept.
+        #expect(!concepts("عمل").isEmpty)
+        #expect(concepts("ملل").isEmpty)
+        #expect(concepts("arendodatelyu").isEmpty, "a Cyrillic entry does not match Latin letters")
+        #expect(concepts("VUOKRANANTAJALLE") == concepts("vuokranantajalle"))
+    }
+
+    @Test func wholeWordEntriesDoNotMatchLongerWords() {
+        #expect(concepts("landlord").count == 1)
+        #expect(concepts("landlords").isEmpty)
+        #expect(concepts("työ").count == 1)
+        #expect(concepts("työt").isEmpty)
+    }
+
+    @Test func arabicWordsMatchWithAOneLetterClitic() {
+        #expect(concepts("وعمل") == concepts("عمل"))
+        #expect(!concepts("وعمل").isEmpty)
+        #expect(concepts("والعمل") == concepts("عمل"), "the article after the clitic is stripped too")
+        #expect(concepts("يعمل") == concepts("عمل"), "a verb prefix")
+        #expect(concepts("ويعمل") == concepts("عمل"), "a clitic and a verb prefix")
+        #expect(concepts("مل").isEmpty)
+    }
+
+    @Test func oneWordMayNameTwoConcepts() {
+        #expect(concepts("vuokrasopimus").count == 2)
+    }
+
+    @Test func emptyLexiconAddsNothing() {
+        #expect(concepts("vuokranantaja", .empty).isEmpty)
+        #expect(ConceptLexicon.empty.isEmpty)
+    }
+
+    @Test func binaryFormRoundTrips() throws {
+        var writer = BinaryWriter()
+        Self.lexicon.encode(into: &writer)
+        var reader = BinaryReader(writer.bytes)
+        let decoded = try ConceptLexicon(decoding: &reader)
+        #expect(decoded.concepts == Self.lexicon.concepts)
+        for text in ["vuokranantajalle", "арендодателю", "وعمل", "vuokrasopimus", "landlords"] {
+            #expect(concepts(text, decoded) == concepts(text))
+        }
+    }
+}
