@@ -116,9 +116,12 @@ import Testing
         let ranked = [("out-of-scope", 0.3), ("a", 0.25), ("b", 0.2), ("c", 0.1)].map {
             IntentScore(intentID: $0.0, score: $0.1, closestExample: "")
         }
-        #expect(Matcher.intentsPutForward(by: .fallback, ranked) == ["a", "b"])
-        #expect(Matcher.intentsPutForward(by: .clarify(intentIDs: ["b", "c"]), ranked) == ["b", "c"])
-        #expect(Matcher.intentsPutForward(by: .answer(intentID: "a"), ranked).isEmpty)
+        #expect(Matcher.intentsPutForward(by: .fallback, ranked, runnerUpLead: 0.1) == ["a", "b"])
+        #expect(Matcher.intentsPutForward(by: .clarify(intentIDs: ["b", "c"]), ranked, runnerUpLead: 0.1) == ["b", "c"])
+        // An answer: only its runner-up, and only when it is close.
+        #expect(Matcher.intentsPutForward(by: .answer(intentID: "a"), ranked, runnerUpLead: 0.1) == ["b"])
+        #expect(Matcher.intentsPutForward(by: .answer(intentID: "a"), ranked, runnerUpLead: 0.04).isEmpty)
+        #expect(Matcher.intentsPutForward(by: .answer(intentID: "a"), Array(ranked.prefix(2)), runnerUpLead: 0.1).isEmpty)
     }
 
     @Test func truncatedBinaryFormIsRejected() {
