@@ -188,22 +188,15 @@ public struct LinearClassifier: Sendable {
         var scores = bias
         var known: [(FeatureRow, Float)] = []
         var norm: Float = 0
-        // Sorted, so that repeats of an n-gram are neighbours and counted in one pass.
-        var grams = Self.grams(of: text)
-        grams += more
-        grams.sort()
-        for gram in grams { features.prefetch(gram, with: cprefetch_read) }
-        var position = 0
-        while position < grams.count {
-            var end = position + 1
-            while end < grams.count && grams[end] == grams[position] { end += 1 }
+        let grams = MatchFeatures.counted(Self.grams(of: text) + more)
+        for (gram, _) in grams { features.prefetch(gram, with: cprefetch_read) }
+        for (gram, count) in grams {
             // An n-gram no example has is left out, weights and norm (as in scikit-learn).
-            if let row = features[grams[position]] {
-                let value = (1 + logf(Float(end - position))) * row.idf
+            if let row = features[gram] {
+                let value = (1 + logf(count)) * row.idf
                 known.append((row, value))
                 norm += value * value
             }
-            position = end
         }
         guard norm > 0 else { return nil }
         let scale = 1 / norm.squareRoot()

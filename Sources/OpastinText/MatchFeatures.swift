@@ -51,7 +51,7 @@ public enum MatchFeatures {
     /// Each distinct hash with how often it occurs, in order of first appearance: counted in
     /// a small open-addressing table (sorting the hashes to count them took a twentieth of a
     /// reply).
-    static func counted(_ hashes: [UInt64]) -> [(feature: UInt64, count: Float)] {
+    public static func counted(_ hashes: [UInt64]) -> [(feature: UInt64, count: Float)] {
         var features: [(feature: UInt64, count: Float)] = []
         features.reserveCapacity(hashes.count)
         guard !hashes.isEmpty else { return features }
