@@ -55,7 +55,7 @@ def main():
     for language in LANGUAGES:
         concepts = yaml.safe_load(open(f"Locales/{language}.yaml")).get("concepts") or {}
         for concept, listed in concepts.items():
-            for entry in listed:
+            for entry in str(listed).split():
                 if is_latin(entry.rstrip("*")):
                     entries.append((language, concept, entry, entry.endswith("*")))
     keys = latin_keys([entry.rstrip("*") for _, _, entry, _ in entries])
@@ -89,12 +89,12 @@ def main():
             lines = open(path).read().split("\n")
             start = lines.index("concepts:")
             for index in range(start + 1, len(lines)):
-                match = re.match(r"  ([a-z0-9-]+): \[(.*)\]$", lines[index])
+                match = re.match(r'  ([a-z0-9-]+): "(.*)"$', lines[index])
                 if not match:
                     continue
-                concept, items = match.group(1), json.loads("[" + match.group(2) + "]")
+                concept, items = match.group(1), match.group(2).split()
                 kept = [item for item in items if (language, concept, item) not in remove]
-                lines[index] = f"  {concept}: [" + ", ".join(json.dumps(item, ensure_ascii=False) for item in kept) + "]"
+                lines[index] = f'  {concept}: "' + " ".join(kept) + '"'
             open(path, "w").write("\n".join(lines))
 
 

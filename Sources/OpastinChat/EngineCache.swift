@@ -39,7 +39,10 @@ public struct EngineCache: Sendable {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
             for name in names {
                 mix(name.utf8)
-                if let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) { mix(data) }
+                // Through a raw buffer: Data's generic byte iterator was a tenth of start-up.
+                if let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) {
+                    data.withUnsafeBytes { mix($0) }
+                }
             }
         }
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path

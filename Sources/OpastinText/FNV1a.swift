@@ -14,6 +14,9 @@ public struct FNV1a: Sendable {
         value = value &* 0x0000_0100_0000_01B3
     }
 
+    /// Inlinable, so a caller's byte buffer is iterated specialised, not through a generic
+    /// sequence witness per byte.
+    @inlinable
     public mutating func mix(_ bytes: some Sequence<UInt8>) {
         for byte in bytes { mix(UInt64(byte)) }
     }

@@ -128,11 +128,11 @@ struct FixtureFolder {
 
     @Test func conceptsLoadAcrossLocales() throws {
         let files = bilingual(
-            english: "  work: [job, Work*]\n  landlord: [landlord]\n", finnish: "  work: [työ, duuni*]\n  nosie: [melu]\n")
+            english: "  work: job Work*\n  landlord: landlord\n", finnish: "  work: \"työ duuni*\"\n  nosie: melu\n")
         let (base, problems) = try FixtureFolder(files: files).loader.loadCollectingProblems()
         #expect(problems.filter { $0.severity == .error }.isEmpty, "\(problems)")
         #expect(base?.locales["en"]?.concepts.map(\.concept) == ["work", "landlord"])
-        #expect(base?.locales["en"]?.concepts.first?.words == ["job", "work*"])
+        #expect(base?.locales["en"]?.concepts.first?.words == ["job", "Work*"])
         #expect(problems.filter { $0.severity == .warning }.map(\.message).sorted() == [
             "the concept `landlord` is in no other locale: is its id misspelt?",
             "the concept `nosie` is in no other locale: is its id misspelt?",
@@ -141,13 +141,14 @@ struct FixtureFolder {
 
     @Test func badConceptEntriesAreErrorsWithTheirLine() throws {
         let files = bilingual(
-            english: "  work: [job]\n", finnish: "  work: [työ]\n  Bad_Id: [x]\n  landlord: [vuokra nantaja, va*, vuokra*]\n")
+            english: "  work: job\n", finnish: "  work: työ\n  Bad_Id: x\n  landlord: \"vuokra*nantaja va* vuokra*\"\n  noise: [melu]\n")
         let (_, problems) = try FixtureFolder(files: files).loader.loadCollectingProblems()
         let errors = problems.filter { $0.severity == .error }
-        #expect(errors.count == 3, "\(problems)")
+        #expect(errors.count == 4, "\(problems)")
         #expect(errors.allSatisfy { $0.file == "Locales/fi.yaml" && $0.line != nil })
         #expect(errors.contains { $0.message.contains("`Bad_Id`") })
-        #expect(errors.contains { $0.message.contains("`vuokra nantaja` must be one word") })
+        #expect(errors.contains { $0.message.contains("`vuokra*nantaja` must be a word") })
+        #expect(errors.contains { $0.message.contains("concepts.noise must be a text") })
         #expect(errors.contains { $0.message.contains("the stem `va*` is too short") })
         #expect(throws: KnowledgeError.self) { try FixtureFolder(files: files).loader.load() }
     }
