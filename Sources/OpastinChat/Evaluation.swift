@@ -22,6 +22,10 @@ public struct EvaluationOutcome: Sendable {
     public let microseconds: Double
     /// The matcher's coverage of the message (see `MatchResult.coverage`).
     public let coverage: Double
+    /// The concepts the message's words name, for staff reading a failure.
+    public let concepts: [String]
+    /// The classifier's intent when it decided the answer.
+    public let secondOpinion: String?
 
     public var isCorrect: Bool { predicted == testCase.intent }
     public var languageIsCorrect: Bool { testCase.language.map { $0 == replyLanguage } ?? true }
@@ -62,7 +66,9 @@ public struct EvaluationReport: Sendable {
                 replyLanguage: reply?.language ?? "",
                 top: Self.top(of: reply?.diagnostics?.match.ranked ?? []),
                 microseconds: reply?.diagnostics?.microseconds ?? 0,
-                coverage: reply?.diagnostics?.match.coverage ?? 0)
+                coverage: reply?.diagnostics?.match.coverage ?? 0,
+                concepts: reply?.diagnostics.map { engine.matcher.index.concepts.names(in: $0.match.analyzed) } ?? [],
+                secondOpinion: reply?.diagnostics?.match.secondOpinion)
         }
     }
 

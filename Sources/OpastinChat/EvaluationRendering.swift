@@ -34,6 +34,8 @@ extension EvaluationReport {
             let top = failure.top.map { "\($0.intentID) \(String(format: "%.2f", $0.score))" }.joined(separator: ", ")
             lines.append("  [\(failure.testCase.language?.rawValue ?? "?")] \(failure.testCase.text)")
             lines.append("      expected \(failure.testCase.intent ?? "null"), got \(failure.predicted ?? "null") (reply \(failure.replyLanguage)); top: \(top)")
+            lines.append("      concepts: \(failure.concepts.isEmpty ? "none" : failure.concepts.joined(separator: ", "))"
+                + (failure.secondOpinion.map { "; answered by the classifier's second opinion (\($0))" } ?? ""))
         }
         let time = timing
         lines.append(String(format: "Time per message: median %.1f µs, p99 %.1f µs (%d messages)", time.median, time.p99, outcomes.count))
@@ -49,6 +51,8 @@ extension EvaluationReport {
             "predicted": outcome.predicted.map { .string($0) } ?? .null,
             "top": .array(outcome.top.map { .object(["intent": .string($0.intentID), "score": .number(($0.score * 1000).rounded() / 1000)]) }),
             "coverage": .number((outcome.coverage * 1000).rounded() / 1000),
+            "concepts": .array(outcome.concepts.map { .string($0) }),
+            "second_opinion": outcome.secondOpinion.map { .string($0) } ?? .null,
         ])
     }
 

@@ -34,6 +34,35 @@ import Testing
         #expect(output.stdout.range(of: #"Knowledge/finnish-courses.yaml:\d+: error: link `https://example.com/courses`"#, options: .regularExpression) != nil)
     }
 
+    @Test func evaluateReportsFiguresAndEachFailureWithItsScoresAndConcepts() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("opastin-eval-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try """
+            {"text": "Miten pääsen suomen kielen kurssille?", "intent": "finnish-courses", "lang": "fi"}
+            {"text": "my landlord does not fix the washing machine", "intent": "daycare", "lang": "en"}
+            {"text": "what is the weather in lapland tomorrow", "intent": null, "lang": "en"}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let output = try BinaryRunner.run(["evaluate", file.path, "--json"])
+        #expect(output.status == 0, "\(output.stdout)")
+        let report = try BinaryRunner.object(output.stdout)
+        let inScope = try #require(report["in_scope"] as? [String: Any])
+        #expect(inScope["total"] as? Int == 2 && inScope["correct"] as? Int == 1)
+        #expect((report["out_of_scope_recall"] as? [String: Any])?["correct"] as? Int == 1)
+        // The deliberately mislabelled message is the one failure, with its top scores and
+        // the concepts its words name.
+        let failures = try #require(report["failures"] as? [[String: Any]])
+        #expect(failures.count == 1)
+        let failure = try #require(failures.first)
+        #expect(failure["expected"] as? String == "daycare")
+        #expect((failure["top"] as? [[String: Any]])?.first?["intent"] as? String == "housing-advice")
+        #expect(Set(failure["concepts"] as? [String] ?? []).isSuperset(of: ["landlord", "laundry"]), "\(failure)")
+        #expect((report["microseconds_median"] as? Double ?? 0) > 0)
+
+        let text = try BinaryRunner.run(["evaluate", file.path])
+        #expect(text.stdout.contains("concepts: "))
+        #expect(text.stdout.contains("Time per message"))
+    }
+
     @Test func examplesPrintsJSONLines() throws {
         let output = try BinaryRunner.run(["examples"])
         #expect(output.lines.count > 500)
