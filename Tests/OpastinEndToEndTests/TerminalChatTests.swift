@@ -36,6 +36,7 @@ import Testing
         #expect(output.stdout.contains("intent: daycare"))
         #expect(output.stdout.contains("alternatives:"))
         #expect(output.stdout.contains("latin key: paivakoti"))
+        #expect(output.stdout.contains("concepts: daycare"))
         #expect(output.stdout.contains("µs"))
     }
 }
