@@ -62,7 +62,7 @@ public struct ChatEngine: Sendable {
             for language in intent.examples.keys.sorted() {
                 for text in intent.examples[language] ?? [] {
                     let analyzed = analyzer.analyze(text)
-                    examples.append((intent.id, analyzed.normalized, concepts.features(in: analyzed)))
+                    examples.append((intent.id, analyzed.normalized, concepts.features(in: analyzed, language: language)))
                 }
             }
         }
@@ -95,8 +95,10 @@ public struct ChatEngine: Sendable {
             session.city = city
         }
 
-        let match = matcher.match(text)
-        let detected = languageIdentifier.identify(match.analyzed)
+        // The language first: it chooses the concept lists the words are read in.
+        let analyzed = matcher.analyzer.analyze(text)
+        let detected = languageIdentifier.identify(analyzed)
+        let match = matcher.match(analyzed, language: detected?.language)
         let requested = mentions.language(in: match.analyzed, writtenIn: detected?.language, before: session.language)
         if let detected, !session.languageIsExplicit { session.language = detected.language }
         if session.language == nil { session.language = languageIdentifier.rank(match.analyzed).first?.variant.language ?? defaultLanguage }

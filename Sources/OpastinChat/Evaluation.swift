@@ -67,7 +67,9 @@ public struct EvaluationReport: Sendable {
                 top: Self.top(of: reply?.diagnostics?.match.ranked ?? []),
                 microseconds: reply?.diagnostics?.microseconds ?? 0,
                 coverage: reply?.diagnostics?.match.coverage ?? 0,
-                concepts: reply?.diagnostics.map { engine.matcher.index.concepts.names(in: $0.match.analyzed) } ?? [],
+                concepts: reply?.diagnostics.map {
+                    engine.matcher.index.concepts.names(in: $0.match.analyzed, language: $0.detectedLanguage?.language)
+                } ?? [],
                 secondOpinion: reply?.diagnostics?.match.secondOpinion)
         }
     }

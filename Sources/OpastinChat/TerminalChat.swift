@@ -125,7 +125,7 @@ public final class TerminalChat: Sendable {
     private func staffView(_ reply: ChatReply, _ diagnostics: Diagnostics) -> String {
         let alternatives = diagnostics.match.ranked.prefix(3)
             .map { "\($0.intentID) \(String(format: "%.3f", $0.score))" }.joined(separator: ", ")
-        let concepts = engine.matcher.index.concepts.names(in: diagnostics.match.analyzed)
+        let concepts = engine.matcher.index.concepts.names(in: diagnostics.match.analyzed, language: diagnostics.detectedLanguage?.language)
         let detected = diagnostics.detectedLanguage.map { "\($0.language)-\($0.script) \(String(format: "%.2f", $0.confidence))" } ?? "undetermined"
         return """
             ── staff ── intent: \(reply.intent ?? "null")  kind: \(reply.kind.rawValue)  confidence: \(String(format: "%.2f", reply.confidence))

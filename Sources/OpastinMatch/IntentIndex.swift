@@ -122,34 +122,40 @@ public final class IntentIndex: Sendable {
     /// Builds the index from the knowledge base's examples and the locales' concepts.
     public convenience init(knowledge: KnowledgeBase, analyzer: Analyzer, concepts: ConceptLexicon? = nil) {
         var utterances: [(intent: String, text: String)] = []
+        var languages: [LanguageCode] = []
         for intent in knowledge.intents {
             for language in intent.examples.keys.sorted() {
-                for text in intent.examples[language] ?? [] { utterances.append((intent.id, text)) }
+                for text in intent.examples[language] ?? [] {
+                    utterances.append((intent.id, text))
+                    languages.append(language)
+                }
             }
         }
         self.init(
-            utterances: utterances, analyzer: analyzer,
+            utterances: utterances, languages: languages, analyzer: analyzer,
             concepts: concepts ?? ConceptLexicon(knowledge: knowledge, analyzer: analyzer))
     }
 
-    /// Builds the index from (intent, text) pairs.
+    /// Builds the index from (intent, text) pairs; `languages`, when given, tells each
+    /// utterance's language (its concepts are those of its language's lists).
     public init(
-        utterances: [(intent: String, text: String)], analyzer: Analyzer, concepts: ConceptLexicon = .empty,
+        utterances: [(intent: String, text: String)], languages: [LanguageCode]? = nil, analyzer: Analyzer,
+        concepts: ConceptLexicon = .empty,
         maximumDocumentShare: Float = 0.1,
         postingsPerFeature: Int = 32, centroidShare: Float = 0.35, candidateCount: Int = 8
     ) {
         // Intents numbered in order of first appearance, their examples grouped.
         var ids: [String] = []
         var idIndex: [String: Int32] = [:]
-        var textsByIntent: [[String]] = []
-        for utterance in utterances {
+        var textsByIntent: [[(text: String, language: LanguageCode?)]] = []
+        for (number, utterance) in utterances.enumerated() {
             let index = idIndex[utterance.intent] ?? {
                 ids.append(utterance.intent)
                 textsByIntent.append([])
                 idIndex[utterance.intent] = Int32(ids.count - 1)
                 return Int32(ids.count - 1)
             }()
-            textsByIntent[Int(index)].append(utterance.text)
+            textsByIntent[Int(index)].append((utterance.text, languages?[number]))
         }
         var exampleIntent: [Int32] = []
         var exampleText: [String] = []
@@ -162,9 +168,9 @@ public final class IntentIndex: Sendable {
         for (index, texts) in textsByIntent.enumerated() {
             let index = Int32(index)
             intentFirstExample.append(Int32(exampleText.count))
-            for text in texts {
+            for (text, language) in texts {
                 let analyzed = analyzer.analyze(text)
-                let features = MatchFeatures.extract(analyzed, concepts: concepts)
+                let features = MatchFeatures.extract(analyzed, concepts: concepts, language: language)
                 guard !features.isEmpty, exampleText.count - Int(intentFirstExample[Int(index)]) < Self.maximumExamplesPerIntent
                 else { continue }
                 exampleIntent.append(index)
@@ -317,8 +323,8 @@ public final class IntentIndex: Sendable {
     }
 
     /// A message's indexed features with their weights.
-    private func query(_ analyzed: AnalyzedText) -> [(FeatureEntry, Float)] {
-        let extracted = MatchFeatures.extract(analyzed, concepts: concepts)
+    private func query(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> [(FeatureEntry, Float)] {
+        let extracted = MatchFeatures.extract(analyzed, concepts: concepts, language: language)
         for entry in extracted { features.prefetch(entry.feature, with: cprefetch_read) }
         return Self.weigh(extracted, unseen: unseenWeight) { feature in
             features[feature].map { ($0, $0.idf) }
@@ -326,15 +332,16 @@ public final class IntentIndex: Sendable {
     }
 
     /// Every intent that shares a feature with the message, best first.
-    public func score(_ analyzed: AnalyzedText) -> [IntentScore] {
-        scoreWithCoverage(analyzed).ranked
+    public func score(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> [IntentScore] {
+        scoreWithCoverage(analyzed, language: language).ranked
     }
 
     /// The ranking, and how much of the message the examples know: the share (0–1) of its
     /// weight on features some example has. A message mostly of words no example uses is
     /// about something else, however well its few known words match.
-    public func scoreWithCoverage(_ analyzed: AnalyzedText) -> (ranked: [IntentScore], coverage: Double) {
-        let query = query(analyzed)
+    /// `language`, when known, chooses the concept lists the message's words are read in.
+    public func scoreWithCoverage(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> (ranked: [IntentScore], coverage: Double) {
+        let query = query(analyzed, language: language)
         guard !query.isEmpty else { return ([], 0) }
         let coverage = Double(query.reduce(0) { $0 + $1.1 * $1.1 })
         return (rank(query), coverage)
@@ -571,10 +578,10 @@ public final class IntentIndex: Sendable {
 extension ConceptLexicon {
     /// The concepts of every locale in the knowledge base.
     public init(knowledge: KnowledgeBase, analyzer: Analyzer) {
-        var entries: [(concept: String, entry: String)] = []
+        var entries: [(concept: String, entry: String, language: LanguageCode?)] = []
         for code in knowledge.locales.keys.sorted() {
             for (concept, words) in knowledge.locales[code]?.concepts ?? [] {
-                for word in words { entries.append((concept, word)) }
+                for word in words { entries.append((concept, word, code)) }
             }
         }
         self.init(entries: entries, analyzer: analyzer)

@@ -71,9 +71,10 @@ public struct Matcher: Sendable {
         match(analyzer.analyze(text))
     }
 
-    /// Matches an already analysed message.
-    public func match(_ analyzed: AnalyzedText) -> MatchResult {
-        let (ranked, coverage) = index.scoreWithCoverage(analyzed)
+    /// Matches an already analysed message; `language`, when known, chooses the concept
+    /// lists its words are read in.
+    public func match(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> MatchResult {
+        let (ranked, coverage) = index.scoreWithCoverage(analyzed, language: language)
         var result = decide(analyzed, ranked)
         result.coverage = coverage
         // The classifier, which sees the text as written and was trained to tell intents
@@ -83,7 +84,7 @@ public struct Matcher: Sendable {
         // neighbours confused (finnish-courses for finnish-at-work), no out-of-scope answered.
         let putForward = Self.intentsPutForward(by: result.decision, ranked, runnerUpLead: policy.runnerUpLead)
         if let classifier, !putForward.isEmpty,
-           let opinion = classifier.predict(analyzed.normalized, more: index.concepts.features(in: analyzed)),
+           let opinion = classifier.predict(analyzed.normalized, more: index.concepts.features(in: analyzed, language: language)),
            putForward.contains(opinion)
         {
             result.decision = .answer(intentID: opinion)

@@ -8,15 +8,49 @@
 /// their Latin key, so spelling variants meet; other scripts as written); an entry ending in
 /// `*` matches every word that starts with it.
 public struct ConceptLexicon: Sendable {
-    /// Up to two concepts (indices into `concepts`) for one key; `none` in an empty half.
+    /// Which languages' lists an entry came from, one bit per language in `languages` (all
+    /// bits: any language). All Latin-letter entries share one table, and folded spellings
+    /// collide across languages (Somali "koriyaa", raises children, and Finnish "korjaa",
+    /// repairs, are both `koria`): an entry counts only for a message in its own language, or
+    /// for any message when the language is not known.
+    typealias LanguageMask = UInt16
+    static let anyLanguage = LanguageMask.max
+
+    /// Up to two concepts (indices into `concepts`) for one key, each with the languages whose
+    /// lists name it; `none` in an empty half.
     struct Match: BitwiseCopyable, Sendable {
         static let none = UInt16.max
         var first: UInt16
         var second: UInt16
+        var firstLanguages: LanguageMask
+        var secondLanguages: LanguageMask
 
-        init(_ concept: UInt16) {
+        init(_ concept: UInt16, languages: LanguageMask) {
             first = concept
             second = Self.none
+            firstLanguages = languages
+            secondLanguages = 0
+        }
+
+        /// Adds a concept, or a language to one it has; a third concept is left out.
+        mutating func add(_ concept: UInt16, languages: LanguageMask) {
+            if first == concept {
+                firstLanguages |= languages
+            } else if second == concept {
+                secondLanguages |= languages
+            } else if second == Self.none {
+                second = concept
+                secondLanguages = languages
+            }
+        }
+
+        func allows(_ allowed: LanguageMask) -> Bool {
+            firstLanguages & allowed != 0 || (second != Self.none && secondLanguages & allowed != 0)
+        }
+
+        func forEach(allowed: LanguageMask, _ body: (Int) -> Void) {
+            if firstLanguages & allowed != 0 { body(Int(first)) }
+            if second != Self.none && secondLanguages & allowed != 0 { body(Int(second)) }
         }
     }
 
@@ -24,76 +58,105 @@ public struct ConceptLexicon: Sendable {
     public let concepts: [String]
     /// Each concept's matching feature (a hash of its id, of its own kind).
     let features: [UInt64]
+    /// The languages of the lists, in bit order of `LanguageMask` (at most 16 are told apart).
+    public let languages: [LanguageCode]
     /// Whole-word keys, and stem keys (`*` entries), each hashed with its own seed.
     private let words: FeatureTable<Match>
     private let stems: FeatureTable<Match>
     /// The shortest stem: shorter prefixes of a word are not looked up.
     private let shortestStem: Int
 
-    public static let empty = ConceptLexicon(concepts: [], words: FeatureTable([]), stems: FeatureTable([]), shortestStem: 0)
+    public static let empty = ConceptLexicon(
+        concepts: [], languages: [], words: FeatureTable([]), stems: FeatureTable([]), shortestStem: 0)
 
-    private init(concepts: [String], words: FeatureTable<Match>, stems: FeatureTable<Match>, shortestStem: Int) {
+    private init(
+        concepts: [String], languages: [LanguageCode], words: FeatureTable<Match>, stems: FeatureTable<Match>, shortestStem: Int
+    ) {
         self.concepts = concepts
         features = concepts.map { MatchFeatures.hash(.concept, Array($0.utf8), 0, $0.utf8.count) }
+        self.languages = languages
         self.words = words
         self.stems = stems
         self.shortestStem = shortestStem
     }
 
-    /// Builds the lexicon from (concept, entry) pairs; entries are keyed by `analyzer`, as
-    /// messages are. A key may name at most two concepts; further ones are ignored, as are
-    /// entries of more than one word and stems shorter than four Latin or three other letters.
-    public init(entries: [(concept: String, entry: String)], analyzer: Analyzer) {
+    /// Builds the lexicon from (concept, entry, language) triples (a nil language: any);
+    /// entries are keyed by `analyzer`, as messages are. A key may name at most two concepts;
+    /// further ones are ignored, as are entries of more than one word and stems shorter than
+    /// four Latin or three other letters. Entries in other scripts than Latin count for every
+    /// language: matched as written, they cannot meet another language's Latin words.
+    public init(entries: [(concept: String, entry: String, language: LanguageCode?)], analyzer: Analyzer) {
         var concepts: [String] = []
         var numbers: [String: UInt16] = [:]
+        var languages: [LanguageCode] = []
         var words: [UInt64: Match] = [:]
         var stems: [UInt64: Match] = [:]
         var shortestStem = Int.max
-        for (concept, entry) in entries {
+        for (concept, entry, language) in entries {
             let isStem = entry.hasSuffix("*")
             let keys = analyzer.analyze(String(entry.dropLast(isStem ? 1 : 0))).lexicalForms
             guard keys.count == 1, let key = keys.first else { continue }
+            let isLatin = key.utf8.first.map { $0 < 0x80 } == true
             // A stem folded short (`sha22*` is `sha`) would catch words of every language.
-            if isStem && key.unicodeScalars.count < (key.utf8.first.map { $0 < 0x80 } == true ? 4 : 3) { continue }
+            if isStem && key.unicodeScalars.count < (isLatin ? 4 : 3) { continue }
             let number = numbers[concept] ?? {
                 concepts.append(concept)
                 numbers[concept] = UInt16(concepts.count - 1)
                 return UInt16(concepts.count - 1)
             }()
+            var mask = Self.anyLanguage
+            if isLatin, let language {
+                if !languages.contains(language) { languages.append(language) }
+                if let bit = languages.firstIndex(of: language), bit < LanguageMask.bitWidth { mask = 1 << bit }
+            }
             let hash = Self.hash(key.utf8, stem: isStem)
             if isStem { shortestStem = min(shortestStem, key.utf8.count) }
             func add(to table: inout [UInt64: Match]) {
-                guard var match = table[hash] else { return table[hash] = Match(number) }
-                if match.first != number && match.second == Match.none { match.second = number }
+                guard var match = table[hash] else { return table[hash] = Match(number, languages: mask) }
+                match.add(number, languages: mask)
                 table[hash] = match
             }
             if isStem { add(to: &stems) } else { add(to: &words) }
         }
         self.init(
-            concepts: concepts, words: FeatureTable(words.map { ($0.key, $0.value) }),
+            concepts: concepts, languages: languages, words: FeatureTable(words.map { ($0.key, $0.value) }),
             stems: FeatureTable(stems.map { ($0.key, $0.value) }), shortestStem: shortestStem == .max ? 0 : shortestStem)
+    }
+
+    /// Builds the lexicon from (concept, entry) pairs of no particular language.
+    public init(entries: [(concept: String, entry: String)], analyzer: Analyzer) {
+        self.init(entries: entries.map { ($0.concept, $0.entry, nil) }, analyzer: analyzer)
     }
 
     public var isEmpty: Bool { concepts.isEmpty }
 
-    /// Calls `body` with the feature of each concept a word's key names.
-    @inline(__always)
-    func forEachConcept(of form: String, _ body: (UInt64) -> Void) {
-        forEachConceptNumber(of: form) { body(features[$0]) }
+    /// The entries a message in `language` may use: its language's, or all when the language
+    /// is not known (or has no list).
+    func allowed(for language: LanguageCode?) -> LanguageMask {
+        guard let language, let bit = languages.firstIndex(of: language), bit < LanguageMask.bitWidth else { return Self.anyLanguage }
+        return 1 << bit
     }
 
-    /// The features of the concepts a message names, once per word that names them.
-    public func features(in analyzed: AnalyzedText) -> [UInt64] {
+    /// Calls `body` with the feature of each concept a word's form names.
+    @inline(__always)
+    func forEachConcept(of form: String, allowed: LanguageMask, _ body: (UInt64) -> Void) {
+        forEachConceptNumber(of: form, allowed: allowed) { body(features[$0]) }
+    }
+
+    /// The features of the concepts a message in `language` names, once per word.
+    public func features(in analyzed: AnalyzedText, language: LanguageCode?) -> [UInt64] {
         var found: [UInt64] = []
-        for form in analyzed.lexicalForms { forEachConcept(of: form) { found.append($0) } }
+        let allowed = allowed(for: language)
+        for form in analyzed.lexicalForms { forEachConcept(of: form, allowed: allowed) { found.append($0) } }
         return found
     }
 
-    /// The concepts a message names, in order, for the staff view.
-    public func names(in analyzed: AnalyzedText) -> [String] {
+    /// The concepts a message in `language` names, in order, for the staff view.
+    public func names(in analyzed: AnalyzedText, language: LanguageCode?) -> [String] {
         var names: [String] = []
+        let allowed = allowed(for: language)
         for form in analyzed.lexicalForms {
-            forEachConceptNumber(of: form) { names.append(concepts[$0]) }
+            forEachConceptNumber(of: form, allowed: allowed) { names.append(concepts[$0]) }
         }
         return names
     }
@@ -103,16 +166,16 @@ public struct ConceptLexicon: Sendable {
     /// letters written onto its front: the clitics و ب ل ف ك ("وشغل", the article is
     /// stripped already) and the verb prefixes ي ت ن س ("يشتغل", "تتزوج").
     @inline(__always)
-    private func forEachConceptNumber(of form: String, _ body: (Int) -> Void) {
+    private func forEachConceptNumber(of form: String, allowed: LanguageMask, _ body: (Int) -> Void) {
         guard !concepts.isEmpty else { return }
         let utf8 = form.utf8
-        if lookup(utf8, body) { return }
+        if lookup(utf8, allowed, body) { return }
         // Arabic letters are two bytes in UTF-8; at least three letters must remain.
         var scalars = form.unicodeScalars.makeIterator()
         guard utf8.count >= 8, let first = scalars.next(), Self.frontLetters.contains(first) else { return }
-        if lookup(utf8.dropFirst(2), body) { return }
+        if lookup(utf8.dropFirst(2), allowed, body) { return }
         guard utf8.count >= 10, let second = scalars.next(), Self.frontLetters.contains(second) else { return }
-        _ = lookup(utf8.dropFirst(4), body)
+        _ = lookup(utf8.dropFirst(4), allowed, body)
     }
 
     /// Letters written onto the front of an Arabic word: the clitics و ب ل ف ك and the verb
@@ -121,7 +184,9 @@ public struct ConceptLexicon: Sendable {
         "\u{0648}", "\u{0628}", "\u{0644}", "\u{0641}", "\u{0643}", "\u{064A}", "\u{062A}", "\u{0646}", "\u{0633}",
     ]
 
-    private func lookup(_ key: some Collection<UInt8>, _ body: (Int) -> Void) -> Bool {
+    /// The concepts of a key's whole-word entry, else of its longest stem, that `allowed`
+    /// languages name; false when there are none.
+    private func lookup(_ key: some Collection<UInt8>, _ allowed: LanguageMask, _ body: (Int) -> Void) -> Bool {
         var wordHash = FNV1a(seed: Self.wordSeed)
         var stemHash = FNV1a(seed: Self.stemSeed)
         var longestStem: Match?
@@ -130,11 +195,11 @@ public struct ConceptLexicon: Sendable {
             wordHash.mix(UInt64(byte))
             stemHash.mix(UInt64(byte))
             length += 1
-            if length >= shortestStem, let match = stems[stemHash.value] { longestStem = match }
+            if length >= shortestStem, let match = stems[stemHash.value], match.allows(allowed) { longestStem = match }
         }
-        guard let match = words[wordHash.value] ?? longestStem else { return false }
-        body(Int(match.first))
-        if match.second != Match.none { body(Int(match.second)) }
+        let word = words[wordHash.value].flatMap { $0.allows(allowed) ? $0 : nil }
+        guard let match = word ?? longestStem else { return false }
+        match.forEach(allowed: allowed, body)
         return true
     }
 
@@ -151,6 +216,7 @@ public struct ConceptLexicon: Sendable {
 
     public func encode(into writer: inout BinaryWriter) {
         writer.write(concepts)
+        writer.write(languages.map(\.rawValue))
         let words = words.entries, stems = stems.entries
         writer.write(words.map(\.key))
         writer.write(words.map(\.value))
@@ -161,6 +227,7 @@ public struct ConceptLexicon: Sendable {
 
     public init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
         let concepts = try reader.readStrings()
+        let languages = try reader.readStrings().map { LanguageCode($0) }
         let wordKeys = try reader.readArray(of: UInt64.self)
         let wordMatches = try reader.readArray(of: Match.self)
         let stemKeys = try reader.readArray(of: UInt64.self)
@@ -173,7 +240,7 @@ public struct ConceptLexicon: Sendable {
               wordMatches.allSatisfy(valid), stemMatches.allSatisfy(valid), shortestStem >= 0
         else { throw BinaryReader.Corrupt() }
         self.init(
-            concepts: concepts, words: FeatureTable(Array(zip(wordKeys, wordMatches)).map { ($0.0, $0.1) }),
+            concepts: concepts, languages: languages, words: FeatureTable(Array(zip(wordKeys, wordMatches)).map { ($0.0, $0.1) }),
             stems: FeatureTable(Array(zip(stemKeys, stemMatches)).map { ($0.0, $0.1) }), shortestStem: shortestStem)
     }
 }

@@ -14,13 +14,17 @@ public enum MatchFeatures {
     /// The length of the prefix used as a stem.
     static let stemLength = 5
 
-    /// A message's features: those of its keys, and the concepts its words name.
-    public static func extract(_ analyzed: AnalyzedText, concepts: ConceptLexicon) -> [(feature: UInt64, count: Float)] {
-        extract(keys: analyzed.keys) { hashes in
+    /// A message's features: those of its keys, and the concepts its words name (in its
+    /// `language`'s lists, or all lists when the language is not known).
+    public static func extract(
+        _ analyzed: AnalyzedText, concepts: ConceptLexicon, language: LanguageCode? = nil
+    ) -> [(feature: UInt64, count: Float)] {
+        let allowed = concepts.allowed(for: language)
+        return extract(keys: analyzed.keys) { hashes in
             for form in analyzed.lexicalForms {
                 // Once per word that names it: weighed more (counted two or three times), concepts
                 // answered more in-scope development messages but also more out-of-scope ones.
-                concepts.forEachConcept(of: form) { hashes.append($0) }
+                concepts.forEachConcept(of: form, allowed: allowed) { hashes.append($0) }
             }
         }
     }

@@ -56,6 +56,20 @@ import Testing
         #expect(concepts("vuokrasopimus").count == 2)
     }
 
+    @Test func latinEntriesCountOnlyForMessagesInTheirLanguage() {
+        // Somali "koriyaa" (raises children) and Finnish "korjaa" (repairs) fold alike.
+        let lexicon = ConceptLexicon(entries: [
+            ("parent", "koriyaa", "so"), ("repair", "korja*", "fi"), ("repair", "корректир*", "ru"),
+        ], analyzer: Self.analyzer)
+        let korjaa = Self.analyzer.analyze("korjaa")
+        #expect(lexicon.names(in: korjaa, language: "fi") == ["repair"])
+        #expect(lexicon.names(in: korjaa, language: "so") == ["parent"])
+        #expect(lexicon.names(in: korjaa, language: nil) == ["parent"], "unknown language: every list, a whole word first")
+        #expect(lexicon.names(in: korjaa, language: "xx") == ["parent"], "a language without a list: every list")
+        // Other scripts are matched as written, so their entries count in every language.
+        #expect(lexicon.names(in: Self.analyzer.analyze("корректировать"), language: "fi") == ["repair"])
+    }
+
     @Test func emptyLexiconAddsNothing() {
         #expect(concepts("vuokranantaja", .empty).isEmpty)
         #expect(ConceptLexicon.empty.isEmpty)
@@ -70,5 +84,12 @@ import Testing
         for text in ["vuokranantajalle", "арендодателю", "وعمل", "vuokrasopimus", "landlords"] {
             #expect(concepts(text, decoded) == concepts(text))
         }
+        let scoped = ConceptLexicon(entries: [("parent", "koriyaa", "so"), ("repair", "korja*", "fi")], analyzer: Self.analyzer)
+        var scopedWriter = BinaryWriter()
+        scoped.encode(into: &scopedWriter)
+        var scopedReader = BinaryReader(scopedWriter.bytes)
+        let scopedCopy = try ConceptLexicon(decoding: &scopedReader)
+        #expect(scopedCopy.languages == ["so", "fi"])
+        #expect(scopedCopy.names(in: Self.analyzer.analyze("korjaa"), language: "fi") == ["repair"])
     }
 }
