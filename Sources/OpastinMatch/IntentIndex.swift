@@ -15,8 +15,8 @@ public struct IntentScore: Sendable, Equatable {
 /// An inverted index over every example utterance of every intent in every language,
 /// analysed the same way as incoming messages, with TF-IDF weights.
 ///
-/// Postings live in flat arrays: per feature, one run of postings per intent, found through
-/// an open-addressing table. Scoring first compares the message with every intent's centroid,
+/// Each feature's postings lie in one block of a flat array, found through an open-addressing
+/// table: the intents' centroid weights, then one run of example postings per intent. Scoring first compares the message with every intent's centroid,
 /// then reads only the candidate intents' runs. Two bounds keep a match fast as examples
 /// grow: features in more than a tenth of all examples are left out (they say little), and
 /// each feature keeps only the examples it weighs most in (impact-ordered truncation) — so
@@ -30,20 +30,22 @@ public final class IntentIndex: Sendable {
     struct FeatureEntry: BitwiseCopyable, Sendable {
         /// Inverse document frequency times the damped inverse intent frequency.
         let idf: Float
-        /// The feature's example postings, one run per intent, in ascending intent order:
-        /// run k is `postings[runStarts[runStart + k]..<runStarts[runStart + k + 1]]`.
-        let runStart: Int32
-        /// The intents whose centroid has the feature: `centroids[centroidStart...]`.
-        let centroidStart: Int32
-        let runCount: UInt8
-        let centroidCount: UInt8
+        /// Where the feature's block starts in `blocks`: its centroid postings, then its runs
+        /// (one per intent with example postings, in ascending intent order), then its example
+        /// postings, run after run.
+        let blockStart: Int32
         /// Bit `intent % 64` is set for every intent with a run, so a feature with no
         /// candidate intent is skipped at once. With at most 64 intents the bits are exact and
         /// locate a run directly: it is the one after as many runs as there are lower bits.
         let intentBits: UInt64
+        let postingCount: UInt16
+        let runCount: UInt16
+        let centroidCount: UInt8
 
-        var runs: Range<Int> { Int(runStart)..<(Int(runStart) + Int(runCount)) }
-        var centroids: Range<Int> { Int(centroidStart)..<(Int(centroidStart) + Int(centroidCount)) }
+        var centroids: Range<Int> { Int(blockStart)..<(Int(blockStart) + Int(centroidCount)) }
+        var runs: Range<Int> { centroids.upperBound..<(centroids.upperBound + Int(runCount)) }
+        var postingsStart: Int { runs.upperBound }
+        var blockEnd: Int { postingsStart + Int(postingCount) }
     }
 
     @inline(__always)
@@ -51,54 +53,47 @@ public final class IntentIndex: Sendable {
 
     /// Feature hash → what is known about it.
     private let features: FeatureTable<FeatureEntry>
+
     /// A weight from 0 to 1 (the vectors are normalised) in 16 bits, in steps of 1/65,535:
     /// far finer than any score difference a decision rests on, at half the memory.
-    struct UnitWeight: BitwiseCopyable {
-        private let quantized: UInt16
-
-        init(_ weight: Float) {
-            quantized = UInt16((min(max(weight, 0), 1) * 65_535).rounded())
-        }
-
-        var value: Float { Float(quantized) * (1 / 65_535) }
+    static func quantized(_ weight: Float) -> UInt16 {
+        UInt16((min(max(weight, 0), 1) * 65_535).rounded())
     }
 
-    /// One example's weight for one feature. The example is numbered within its intent (an
-    /// intent's examples are one block, from `intentFirstExample`), so it fits 16 bits.
-    struct Posting: BitwiseCopyable {
-        let offset: UInt16
-        let weight: UnitWeight
+    /// One 32-bit word of a feature's block, two 16-bit halves whose meaning depends on the
+    /// part of the block: a centroid posting (intent, weight), a run (intent, where its
+    /// postings end, counted from the feature's first posting) or an example posting (the
+    /// example's number within its intent, weight). Numbering examples within their intent
+    /// (an intent's examples are one block, from `intentFirstExample`) lets them fit 16 bits.
+    struct BlockWord: BitwiseCopyable {
+        let tag: UInt16
+        let value: UInt16
+
+        static func centroid(intent: Int, weight: Float) -> BlockWord { BlockWord(tag: UInt16(intent), value: quantized(weight)) }
+        static func run(intent: Int, end: Int) -> BlockWord { BlockWord(tag: UInt16(intent), value: UInt16(end)) }
+        static func posting(example: Int, weight: Float) -> BlockWord { BlockWord(tag: UInt16(example), value: quantized(weight)) }
+
+        /// A centroid's or a run's intent.
+        var intent: Int { Int(tag) }
+        /// A posting's example, numbered within its intent.
+        var example: Int { Int(tag) }
+        /// A centroid's or a posting's weight.
+        var weight: Float { Float(value) * (1 / 65_535) }
+        /// Where a run's postings end.
+        var runEnd: Int { Int(value) }
     }
 
     /// An intent's examples are `intentFirstExample[intent]..<intentFirstExample[intent + 1]`.
     private let intentFirstExample: [Int32]
     /// The most examples an intent may have (a posting numbers them in 16 bits); any more
-    /// are left out of the index.
+    /// are left out of the index. Intents are numbered in 16 bits too.
     static let maximumExamplesPerIntent = Int(UInt16.max) + 1
 
-    /// Where each run of postings starts; a run ends where the next one starts (the
-    /// features' runs follow each other, with one end mark after the last). A run holds a
-    /// feature's postings for one intent: grouping them by intent lets scoring skip the
-    /// intents that are not candidates without reading their postings at all.
-    private let runStarts: [Int32]
-    /// Each run's intent, only with more than 64 intents (up to 64, `intentBits` tell them).
-    private let runIntents: [UInt16]
-    private let postings: [Posting]
-    /// One intent's centroid weight for one feature (the centroid is the normalised sum of
-    /// the intent's example vectors).
-    struct CentroidPosting: BitwiseCopyable {
-        let intent: UInt16
-        private let unitWeight: UnitWeight
-
-        init(intent: Int, weight: Float) {
-            self.intent = UInt16(intent)
-            unitWeight = UnitWeight(weight)
-        }
-
-        var weight: Float { unitWeight.value }
-    }
-
-    private let centroids: [CentroidPosting]
+    /// Every feature's block, one after another. A feature's data lies in a few adjacent
+    /// cache lines (at most 12 centroid postings and `postingsPerFeature` example postings),
+    /// so scoring a message costs about two cache misses per feature. Grouping a feature's
+    /// postings by intent lets scoring skip the intents that are not candidates.
+    private let blocks: [BlockWord]
     /// The weight of a feature never seen in the examples (the highest IDF).
     private let unseenWeight: Float
     /// How much the centroid counts against the nearest examples in an intent's score.
@@ -113,7 +108,11 @@ public final class IntentIndex: Sendable {
     /// For the benchmark: how many features, intent runs, example and centroid postings the
     /// index holds.
     public var size: (features: Int, runs: Int, postings: Int, centroids: Int) {
-        (features.count, runStarts.count - 1, postings.count, centroids.count)
+        features.entries.reduce(into: (features.count, 0, 0, 0)) { size, entry in
+            size.runs += Int(entry.value.runCount)
+            size.postings += Int(entry.value.postingCount)
+            size.centroids += Int(entry.value.centroidCount)
+        }
     }
 
     /// The concepts messages and examples are matched on besides their words' letters.
@@ -213,65 +212,57 @@ public final class IntentIndex: Sendable {
                 centroidSums[intent][feature, default: 0] += weight
             }
         }
-        var centroidLists = [[CentroidPosting]](repeating: [], count: idf.count)
+        var centroidLists = [[(intent: Int, weight: Float)]](repeating: [], count: idf.count)
         for (intent, centroid) in centroidSums.enumerated() {
             let norm = centroid.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
             guard norm > 0 else { continue }
-            for (feature, weight) in centroid {
-                centroidLists[Int(feature)].append(CentroidPosting(intent: intent, weight: weight / norm))
-            }
+            for (feature, weight) in centroid { centroidLists[Int(feature)].append((intent, weight / norm)) }
         }
         // A feature shared by many intents keeps only the intents it weighs most in: the rest
         // add little to any centroid score and much to the work.
         let centroidsPerFeature = 12
-        for index in centroidLists.indices where centroidLists[index].count > centroidsPerFeature {
-            centroidLists[index].sort { $0.weight > $1.weight }
-            centroidLists[index].removeSubrange(centroidsPerFeature...)
+        for index in centroidLists.indices {
+            centroidLists[index].sort { ($0.weight, $1.intent) > ($1.weight, $0.intent) }
+            if centroidLists[index].count > centroidsPerFeature { centroidLists[index].removeSubrange(centroidsPerFeature...) }
         }
+        let postingsPerFeature = min(postingsPerFeature, Int(UInt16.max))
         for index in lists.indices where lists[index].count > postingsPerFeature {
             lists[index].sort { $0.weight > $1.weight }
             lists[index].removeSubrange(postingsPerFeature...)
         }
         var entries: [(key: UInt64, value: FeatureEntry)] = []
         entries.reserveCapacity(sortedFeatures.count)
-        var runStarts: [Int32] = []
-        var runIntents: [UInt16] = []
-        var postings: [Posting] = []
-        var centroidCount: Int32 = 0
+        var blocks: [BlockWord] = []
         for (number, feature) in sortedFeatures.enumerated() {
-            let runStart = Int32(runStarts.count)
+            let blockStart = Int32(blocks.count)
+            blocks += centroidLists[number].map { BlockWord.centroid(intent: $0.intent, weight: $0.weight) }
             // By intent, then by example: each intent's postings are one run.
             let list = lists[number].sorted {
                 (exampleIntent[Int($0.example)], $0.example) < (exampleIntent[Int($1.example)], $1.example)
             }
+            var runs: [BlockWord] = []
+            var postings: [BlockWord] = []
             var intentBits: UInt64 = 0
-            var lastIntent: Int32 = -1
-            for posting in list {
+            for (position, posting) in list.enumerated() {
                 let intent = exampleIntent[Int(posting.example)]
-                if intent != lastIntent {
-                    runStarts.append(Int32(postings.count))
-                    runIntents.append(UInt16(intent))
+                if position + 1 == list.count || exampleIntent[Int(list[position + 1].example)] != intent {
+                    runs.append(.run(intent: Int(intent), end: position + 1))
                     intentBits |= Self.bit(intent)
-                    lastIntent = intent
                 }
-                postings.append(Posting(
-                    offset: UInt16(posting.example - intentFirstExample[Int(intent)]), weight: UnitWeight(posting.weight)))
+                postings.append(.posting(
+                    example: Int(posting.example - intentFirstExample[Int(intent)]), weight: posting.weight))
             }
+            blocks += runs
+            blocks += postings
             entries.append((feature.key, FeatureEntry(
-                idf: idf[number], runStart: runStart, centroidStart: centroidCount,
-                runCount: UInt8(Int32(runStarts.count) - runStart), centroidCount: UInt8(centroidLists[number].count),
-                intentBits: intentBits)))
-            centroidCount += Int32(centroidLists[number].count)
+                idf: idf[number], blockStart: blockStart, intentBits: intentBits, postingCount: UInt16(postings.count),
+                runCount: UInt16(runs.count), centroidCount: UInt8(centroidLists[number].count))))
         }
-        runStarts.append(Int32(postings.count))
         self.intentIDs = ids
         self.exampleText = exampleText
         self.features = FeatureTable(entries)
-        self.runStarts = runStarts
-        self.runIntents = ids.count > 64 ? runIntents : []
         self.intentFirstExample = intentFirstExample
-        self.postings = postings
-        self.centroids = centroidLists.flatMap { $0 }
+        self.blocks = blocks
         self.centroidShare = centroidShare
         self.candidateCount = candidateCount
         self.outOfScopeIntent = idIndex[DialogueAction.outOfScope]
@@ -349,25 +340,22 @@ public final class IntentIndex: Sendable {
 
     private func rank(_ query: [(FeatureEntry, Float)]) -> [IntentScore] {
 
-        // The message's features' centroids and runs lie scattered over megabytes: ask for
-        // all their cache lines at once, so the misses overlap instead of queueing.
-        runStarts.withUnsafeBufferPointer { runStarts in
-            centroids.withUnsafeBufferPointer { centroids in
-                guard let runStarts = runStarts.baseAddress, let centroids = centroids.baseAddress else { return }
-                for (feature, _) in query {
-                    Self.prefetch(centroids + Int(feature.centroidStart), count: Int(feature.centroidCount))
-                    Self.prefetch(runStarts + Int(feature.runStart), count: Int(feature.runCount) + 1)
-                }
+        // The message's features' blocks lie scattered over megabytes: ask for all their
+        // cache lines at once, so the misses overlap instead of queueing.
+        blocks.withUnsafeBufferPointer { blocks in
+            guard let base = blocks.baseAddress else { return }
+            for (feature, _) in query {
+                Self.prefetch(base + Int(feature.blockStart), count: feature.blockEnd - Int(feature.blockStart))
             }
         }
         // Stage 1: every intent's centroid (at most one entry per intent per feature).
         var centroidSimilarity = [Float](repeating: 0, count: intentIDs.count)
         centroidSimilarity.withUnsafeMutableBufferPointer { centroidSimilarity in
-            centroids.withUnsafeBufferPointer { centroids in
+            blocks.withUnsafeBufferPointer { blocks in
                 for (feature, weight) in query {
                     for position in feature.centroids {
-                        let centroid = centroids[position]
-                        centroidSimilarity[Int(centroid.intent)] += weight * centroid.weight
+                        let centroid = blocks[position]
+                        centroidSimilarity[centroid.intent] += weight * centroid.weight
                     }
                 }
             }
@@ -389,80 +377,81 @@ public final class IntentIndex: Sendable {
         // The candidates' examples side by side in one small array (each intent's examples
         // are one block of the index), so scoring touches a few kilobytes, not one slot per
         // example of the whole index.
-        var blockStart = [Int](repeating: -1, count: intentIDs.count)
+        var candidateNumber = [Int](repeating: -1, count: intentIDs.count)
+        var blockStart: [Int] = []
         var candidateBits: UInt64 = 0
         var blockSize = 0
-        for intent in candidates {
-            blockStart[intent] = blockSize
+        for (number, intent) in candidates.enumerated() {
+            candidateNumber[intent] = number
+            blockStart.append(blockSize)
             blockSize += Int(intentFirstExample[intent + 1] - intentFirstExample[intent])
             candidateBits |= Self.bit(Int32(intent))
         }
-        var similarity = [Float](repeating: 0, count: blockSize)
-        // The slots in the order they first scored, each once: the best examples are found
-        // among them, without scanning every candidate example.
-        var touched: [Int32] = []
-        touched.reserveCapacity(512)
+        // Per candidate: the best and second-best example (so one lucky example counts less
+        // than two good ones), to be blended with the intent's centroid, which credits a long
+        // message whose words are spread over several examples.
+        var first = [Float](repeating: 0, count: candidates.count)
+        var second = [Float](repeating: 0, count: candidates.count)
+        var closest = [Int](repeating: -1, count: candidates.count)
         let exactBits = intentIDs.count <= 64
-        similarity.withUnsafeMutableBufferPointer { similarity in
-            blockStart.withUnsafeBufferPointer { blockStart in
-                runStarts.withUnsafeBufferPointer { runStarts in
-                    postings.withUnsafeBufferPointer { postings in
-                        guard let base = postings.baseAddress else { return }
-                        /// Calls `body` with the postings range of each of the feature's runs
-                        /// of a candidate intent, and where the intent's block starts.
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { similarity in
+            // The slots in the order they first scored, each once, with their candidate: the
+            // best examples are found among them, without scanning every candidate example.
+            withUnsafeTemporaryAllocation(of: (slot: Int32, candidate: Int32).self, capacity: blockSize) { touched in
+                similarity.initialize(repeating: 0)
+                var touchedCount = 0
+                candidateNumber.withUnsafeBufferPointer { candidateNumber in
+                    blocks.withUnsafeBufferPointer { blocks in
+                        /// Calls `body` with the postings of each of the feature's runs of a
+                        /// candidate intent, and the candidate's number.
                         @inline(__always) func forEachCandidateRun(_ feature: FeatureEntry, _ body: (Range<Int>, Int) -> Void) {
                             var hits = feature.intentBits & candidateBits
                             guard hits != 0 else { return }
+                            let runs = feature.runs.lowerBound, postings = feature.postingsStart
                             if exactBits {
                                 while hits != 0 {
                                     let intent = hits.trailingZeroBitCount
-                                    let run = Int(feature.runStart) + (feature.intentBits & ((1 << UInt64(intent)) &- 1)).nonzeroBitCount
-                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]), blockStart[intent])
+                                    let run = (feature.intentBits & ((1 << UInt64(intent)) &- 1)).nonzeroBitCount
+                                    let start = run == 0 ? 0 : blocks[runs + run - 1].runEnd
+                                    body((postings + start)..<(postings + blocks[runs + run].runEnd), candidateNumber[intent])
                                     hits &= hits &- 1
                                 }
                             } else {
-                                for run in feature.runs where blockStart[Int(runIntents[run])] >= 0 {
-                                    body(Int(runStarts[run])..<Int(runStarts[run + 1]), blockStart[Int(runIntents[run])])
+                                var start = 0
+                                for position in feature.runs {
+                                    let run = blocks[position]
+                                    let candidate = candidateNumber[run.intent]
+                                    if candidate >= 0 { body((postings + start)..<(postings + run.runEnd), candidate) }
+                                    start = run.runEnd
                                 }
                             }
                         }
-                        // The candidates' runs, prefetched before they are read.
-                        for (feature, _) in query {
-                            forEachCandidateRun(feature) { run, _ in
-                                Self.prefetch(base + run.lowerBound, count: run.count)
-                            }
-                        }
                         for (feature, weight) in query {
-                            forEachCandidateRun(feature) { run, block in
+                            forEachCandidateRun(feature) { run, candidate in
+                                let block = blockStart[candidate]
                                 for position in run {
-                                    let posting = postings[position]
-                                    let slot = block + Int(posting.offset)
-                                    if similarity[slot] == 0 { touched.append(Int32(slot)) }
-                                    similarity[slot] += weight * posting.weight.value
+                                    let posting = blocks[position]
+                                    let slot = block + posting.example
+                                    if similarity[slot] == 0 {
+                                        touched[touchedCount] = (Int32(slot), Int32(candidate))
+                                        touchedCount += 1
+                                    }
+                                    similarity[slot] += weight * posting.weight
                                 }
                             }
                         }
                     }
                 }
-            }
-        }
-        // Per intent: the best and second-best example (so one lucky example counts less
-        // than two good ones), blended with the intent's centroid, which credits a long
-        // message whose words are spread over several examples.
-        var first = [Float](repeating: 0, count: candidates.count)
-        var second = [Float](repeating: 0, count: candidates.count)
-        var closest = [Int](repeating: -1, count: candidates.count)
-        for slot in touched {
-            let value = similarity[Int(slot)]
-            // The candidate whose block holds the slot (blocks follow candidate order).
-            var owner = candidates.count - 1
-            while blockStart[candidates[owner]] > Int(slot) { owner -= 1 }
-            if value > first[owner] {
-                second[owner] = first[owner]
-                first[owner] = value
-                closest[owner] = Int(slot) - blockStart[candidates[owner]]
-            } else if value > second[owner] {
-                second[owner] = value
+                for (slot, candidate) in touched[..<touchedCount] {
+                    let value = similarity[Int(slot)], owner = Int(candidate)
+                    if value > first[owner] {
+                        second[owner] = first[owner]
+                        first[owner] = value
+                        closest[owner] = Int(slot) - blockStart[owner]
+                    } else if value > second[owner] {
+                        second[owner] = value
+                    }
+                }
             }
         }
         var scores: [IntentScore] = []
@@ -483,7 +472,7 @@ public final class IntentIndex: Sendable {
         let query = query(analyzed)
         var examples = 0, centroids = 0
         for (feature, _) in query {
-            examples += Int(runStarts[feature.runs.upperBound] - runStarts[feature.runs.lowerBound])
+            examples += Int(feature.postingCount)
             centroids += Int(feature.centroidCount)
         }
         return (query.count, examples, centroids)
@@ -499,10 +488,7 @@ public final class IntentIndex: Sendable {
         let entries = features.entries
         writer.write(entries.map(\.key))
         writer.write(entries.map(\.value))
-        writer.write(runStarts)
-        writer.write(runIntents)
-        writer.write(postings)
-        writer.write(centroids)
+        writer.write(blocks)
         writer.write(unseenWeight)
         writer.write(centroidShare)
         writer.write(candidateCount)
@@ -516,61 +502,43 @@ public final class IntentIndex: Sendable {
         exampleText = try reader.readStrings()
         let keys = try reader.readArray(of: UInt64.self)
         let entries = try reader.readArray(of: FeatureEntry.self)
-        let runStarts = try reader.readArray(of: Int32.self)
-        let runIntents = try reader.readArray(of: UInt16.self)
-        let postings = try reader.readArray(of: Posting.self)
-        let centroids = try reader.readArray(of: CentroidPosting.self)
+        let blocks = try reader.readArray(of: BlockWord.self)
         let exampleCount = exampleText.count, intentCount = intentIDs.count
         unseenWeight = try reader.readFloat()
         centroidShare = try reader.readFloat()
         candidateCount = try reader.readInt()
         concepts = try ConceptLexicon(decoding: &reader)
         outOfScopeIntent = intentIDs.firstIndex(of: DialogueAction.outOfScope).map { Int32($0) }
-        /// The intents of a feature's runs, in order: told by its bits up to 64 intents.
-        func intentsOfRuns(_ entry: FeatureEntry) -> [Int] {
-            guard intentCount > 64 else {
-                var intents: [Int] = []
-                var bits = entry.intentBits
-                while bits != 0 {
-                    intents.append(bits.trailingZeroBitCount)
-                    bits &= bits &- 1
-                }
-                return intents
+        /// Whether a feature's block lies inside `blocks` and every number in it is in range:
+        /// intents, run ends and examples (a lookup would otherwise read out of bounds).
+        func isValid(_ entry: FeatureEntry) -> Bool {
+            guard entry.blockStart >= 0, entry.blockEnd <= blocks.count,
+                  blocks[entry.centroids].allSatisfy({ $0.intent < intentCount })
+            else { return false }
+            let runs = blocks[entry.runs]
+            // One run per intent, in ascending order, matching the bits (scoring locates runs
+            // by them up to 64 intents), none empty, the last ending with the postings.
+            guard zip(runs, runs.dropFirst()).allSatisfy({ $0.intent < $1.intent && $0.runEnd < $1.runEnd }),
+                  runs.allSatisfy({ $0.intent < intentCount && $0.runEnd > 0 }),
+                  (runs.last?.runEnd ?? 0) == Int(entry.postingCount),
+                  runs.reduce(0, { $0 | Self.bit(Int32($1.intent)) }) == entry.intentBits
+            else { return false }
+            var start = entry.postingsStart
+            for run in runs {
+                let examples = Int(intentFirstExample[run.intent + 1] - intentFirstExample[run.intent])
+                guard blocks[start..<(entry.postingsStart + run.runEnd)].allSatisfy({ $0.example < examples }) else { return false }
+                start = entry.postingsStart + run.runEnd
             }
-            return entry.runs.map { Int(runIntents[$0]) }
+            return true
         }
-        // Every range must lie inside its arrays, or a lookup would read out of bounds.
         guard keys.count == entries.count,
               intentFirstExample.count == intentCount + 1, intentFirstExample.first == 0,
               intentFirstExample.last.map(Int.init) == exampleCount,
               zip(intentFirstExample, intentFirstExample.dropFirst()).allSatisfy({ $0 <= $1 }),
-              centroids.allSatisfy({ Int($0.intent) < intentCount }),
-              runStarts.first == 0, runStarts.last.map(Int.init) == postings.count,
-              zip(runStarts, runStarts.dropFirst()).allSatisfy({ $0 < $1 }),
-              runIntents.count == (intentCount > 64 ? runStarts.count - 1 : 0),
-              entries.allSatisfy({
-                  0 <= $0.runStart && $0.runs.upperBound < runStarts.count
-                      && 0 <= $0.centroidStart && $0.centroids.upperBound <= centroids.count
-              }),
-              // One intent per run, in ascending order, matching the bits (scoring locates
-              // runs by them), and every posting inside its intent's examples.
-              entries.allSatisfy({ entry in
-                  let intents = intentsOfRuns(entry)
-                  return intents.count == entry.runs.count
-                      && zip(intents, intents.dropFirst()).allSatisfy { $0 < $1 }
-                      && intents.allSatisfy { $0 < intentCount }
-                      && intents.reduce(0) { $0 | Self.bit(Int32($1)) } == entry.intentBits
-                      && zip(entry.runs, intents).allSatisfy { run, intent in
-                          let examples = Int(intentFirstExample[intent + 1] - intentFirstExample[intent])
-                          return postings[Int(runStarts[run])..<Int(runStarts[run + 1])].allSatisfy { Int($0.offset) < examples }
-                      }
-              })
+              entries.allSatisfy(isValid)
         else { throw BinaryReader.Corrupt() }
         self.intentFirstExample = intentFirstExample
-        self.runStarts = runStarts
-        self.runIntents = runIntents
-        self.postings = postings
-        self.centroids = centroids
+        self.blocks = blocks
         features = FeatureTable(Array(zip(keys, entries)).map { ($0.0, $0.1) })
     }
 }

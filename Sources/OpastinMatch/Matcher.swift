@@ -38,7 +38,7 @@ public struct MatchPolicy: Sendable {
     public var clarifyMargin = 0.01
     /// When the out-of-scope examples score within this of the best intent, the message is
     /// taken as out of scope: it resembles what Opastin must not answer as much as anything.
-    public var outOfScopeMargin = 0.08
+    public var outOfScopeMargin = 0.10
     /// The confidence curve: P(right) = 1 / (1 + e^-(bias + scoreWeight·best + leadWeight·lead)),
     /// fitted with bench/calibrate.py on the dev sets, so 0.8 means "right about 8 times in 10".
     public var confidenceBias = -3.341
