@@ -158,7 +158,7 @@ def start_server(binary, max_connections):
     process = subprocess.Popen(
         [str(binary), "serve", "--tcp", "127.0.0.1:0", "--max-connections", str(max_connections),
          "--root", str(ROOT)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=open(os.environ.get("OPASTIN_SERVER_LOG", os.devnull), "w"), cwd=ROOT,
     )
     ready = process.stdout.readline().decode().strip()
     ready_seconds = time.perf_counter() - started

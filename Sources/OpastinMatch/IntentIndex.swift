@@ -237,7 +237,9 @@ public final class IntentIndex: Sendable {
             let blockStart = Int32(blocks.count)
             blocks += centroidLists[number].map { BlockWord.centroid(intent: $0.intent, weight: $0.weight) }
             // By intent, then by example: each intent's postings are one run.
-            let list = lists[number].sorted {
+            // A weight that rounds to 0 adds nothing, and scoring takes a slot still at 0 for
+            // one not yet touched.
+            let list = lists[number].filter { Self.quantized($0.weight) > 0 }.sorted {
                 (exampleIntent[Int($0.example)], $0.example) < (exampleIntent[Int($1.example)], $1.example)
             }
             var runs: [BlockWord] = []
@@ -526,7 +528,8 @@ public final class IntentIndex: Sendable {
             var start = entry.postingsStart
             for run in runs {
                 let examples = Int(intentFirstExample[run.intent + 1] - intentFirstExample[run.intent])
-                guard blocks[start..<(entry.postingsStart + run.runEnd)].allSatisfy({ $0.example < examples }) else { return false }
+                guard blocks[start..<(entry.postingsStart + run.runEnd)].allSatisfy({ $0.example < examples && $0.value > 0 })
+                else { return false }
                 start = entry.postingsStart + run.runEnd
             }
             return true

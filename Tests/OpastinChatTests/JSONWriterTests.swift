@@ -21,4 +21,20 @@ import Testing
             #expect(decoded == [text], "\(line)")
         }
     }
+
+    /// The 8-byte test finds every byte that may need escaping, wherever it sits in the word and
+    /// whatever the other bytes are, and nothing else.
+    @Test func wordTestFlagsExactlyTheBytesThatMayNeedEscaping() {
+        let special = Set<UInt8>([0x22, 0x5C, 0x7F, 0xE2]).union(0..<0x20)
+        for byte in UInt8.min...UInt8.max {
+            for position in 0..<8 {
+                for filler: UInt8 in [0x61, 0xD0, 0xFF, 0x20, 0x80] where !special.contains(filler) {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[position] = byte
+                    let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+                    #expect(JSONWriter.mayNeedEscaping(word) == special.contains(byte), "byte \(byte) at \(position)")
+                }
+            }
+        }
+    }
 }
