@@ -1,3 +1,4 @@
+internal import CPrefetch
 /// Words that mean the same thing, across languages and spellings: "landlord",
 /// "vuokranantaja", "арендодатель", "صاحب البيت", "sa7eb el bet" all name the concept
 /// `landlord`. A message that uses any of them gets the concept as a matching feature, so it
@@ -141,6 +142,25 @@ public struct ConceptLexicon: Sendable {
     @inline(__always)
     func forEachConcept(of form: String, allowed: LanguageMask, _ body: (UInt64) -> Void) {
         forEachConceptNumber(of: form, allowed: allowed) { body(features[$0]) }
+    }
+
+    /// Asks for every table slot that looking up these words' forms will read (the whole word,
+    /// and each prefix long enough to be a stem), so that their cache misses overlap instead
+    /// of queueing one after another.
+    func prefetch(_ forms: [String]) {
+        guard !concepts.isEmpty else { return }
+        for form in forms {
+            var wordHash = FNV1a(seed: Self.wordSeed)
+            var stemHash = FNV1a(seed: Self.stemSeed)
+            var length = 0
+            for byte in form.utf8 {
+                wordHash.mix(UInt64(byte))
+                stemHash.mix(UInt64(byte))
+                length += 1
+                if length >= shortestStem { stems.prefetch(stemHash.value, with: cprefetch_read) }
+            }
+            words.prefetch(wordHash.value, with: cprefetch_read)
+        }
     }
 
     /// The features of the concepts a message in `language` names, once per word.

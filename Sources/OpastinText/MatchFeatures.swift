@@ -21,6 +21,7 @@ public enum MatchFeatures {
         _ analyzed: AnalyzedText, concepts: ConceptLexicon, language: LanguageCode? = nil
     ) -> [(feature: UInt64, count: Float)] {
         let allowed = concepts.allowed(for: language)
+        concepts.prefetch(analyzed.lexicalForms)
         return extract(keys: analyzed.keys) { hashes in
             for form in analyzed.lexicalForms {
                 // Once per word that names it: weighed more (counted two or three times), concepts
