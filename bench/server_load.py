@@ -7,7 +7,8 @@ measures with a native client (bench/load_client.c: C, epoll, one thread — com
 
   * start-up: time to the ready line and to the first answer;
   * requests/s and p50/p99 latency with 1, 64 and 512 connections, each connection keeping a
-    window of pipelined requests in flight for a bounded time;
+    window of pipelined requests in flight for a bounded time, and with 64 connections each
+    waiting for its reply before sending the next (one in flight, as a chat widget does);
   * 10,000 idle connections: how many the server holds (each must still answer a ping);
   * the server's resident memory (VmRSS from /proc/PID/status) idle, under load and holding
     the idle connections.
@@ -193,8 +194,11 @@ def main(args):
         print(f"{'connections':>11} {'window':>6} {'requests':>9} {'errors':>6} {'req/s':>9} "
               f"{'p50 ms':>7} {'p99 ms':>7} {'RSS max MiB':>11}")
         runs = []
-        for connections in args.connections:
-            run = load_run(client, requests, port, process.pid, connections, args.window, args.seconds)
+        # Pipelined runs (throughput), then runs where each connection waits for its reply
+        # before sending the next message, as a chat widget does (latency at that load).
+        plan = [(c, args.window) for c in args.connections] + [(c, 1) for c in args.one_in_flight]
+        for connections, window in plan:
+            run = load_run(client, requests, port, process.pid, connections, window, args.seconds)
             runs.append(run)
             print(f"{run['connections']:>11} {run['window']:>6} {run['requests']:>9} {run['errors']:>6} "
                   f"{run['rps']:>9.0f} {run['p50_ms']:>7.2f} {run['p99_ms']:>7.2f} {run['rss_max_mib']:>11.1f}")
@@ -227,6 +231,8 @@ if __name__ == "__main__":
     parser.add_argument("--binary", default=str(ROOT / ".build/release/opastin"))
     parser.add_argument("--connections", type=int, nargs="+", default=[1, 64, 512])
     parser.add_argument("--window", type=int, default=8, help="requests in flight per connection")
+    parser.add_argument("--one-in-flight", type=int, nargs="*", default=[64],
+                        help="connection counts also run with one request in flight each")
     parser.add_argument("--seconds", type=float, default=8, help="load time per run (bounded)")
     parser.add_argument("--idle", type=int, default=10_000, help="idle connections to open (0: skip)")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
