@@ -102,8 +102,8 @@ import Testing
 
     @Test func clarificationOptionIsPickedByNumberThroughThePipe() throws {
         let output = try BinaryRunner.run(["chat", "--json"], lines: [
-            // A person to talk to and help with digital services are both fair readings of this.
-            #"{"session":"c","text":"can someone help me with forms and papers"}"#,
+            // Advice points and a person to talk to are both fair readings of this.
+            #"{"session":"c","text":"Where can I get face to face advice about city services? I get lost on all the websites"}"#,
             #"{"session":"c","text":"2"}"#,
         ])
         try #require(output.lines.count == 2)

@@ -6,16 +6,16 @@ import Testing
     @Test func featuresAreDistinctAndCountEveryUse() {
         let features = MatchFeatures.extract(keys: ["kurssi", "kurssi", "kurs"])
         #expect(Set(features.map(\.feature)).count == features.count)
-        // Per key: the word, a stem when longer than five letters, and 4-grams of the word
-        // between its boundary marks: kurssi 1 + 1 + 5, kurs 1 + 0 + 3.
-        #expect(features.reduce(0) { $0 + $1.count } == 7 + 7 + 4)
+        // Per key: the word, a stem when longer than five letters, 3-grams and 4-grams of the
+        // word between its boundary marks: kurssi 1 + 1 + 6 + 5, kurs 1 + 0 + 4 + 3.
+        #expect(features.reduce(0) { $0 + $1.count } == 13 + 13 + 8)
         // The same as counting each key's features apart and adding them up.
         var expected: [UInt64: Float] = [:]
         for key in ["kurssi", "kurssi", "kurs"] {
             for (feature, count) in MatchFeatures.extract(keys: [key]) { expected[feature, default: 0] += count }
         }
         #expect(Dictionary(uniqueKeysWithValues: features.map { ($0.feature, $0.count) }) == expected)
-        #expect(features.filter { $0.count >= 2 }.count == 7, "kurssi's features, at least twice")
+        #expect(features.filter { $0.count >= 2 }.count == 13, "kurssi's features, at least twice")
     }
 
     @Test func noKeysNoFeatures() {
