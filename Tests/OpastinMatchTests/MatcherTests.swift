@@ -124,6 +124,49 @@ import Testing
         #expect(Matcher.intentsPutForward(by: .answer(intentID: "a"), Array(ranked.prefix(2)), runnerUpLead: 0.1).isEmpty)
     }
 
+    /// A cache file whose index blocks were damaged is refused, not read out of bounds: each
+    /// kind of word (centroid, run, posting) is checked against what it may hold.
+    @Test func damagedIndexBlocksAreRejected() throws {
+        var writer = BinaryWriter()
+        Self.matcher.index.encode(into: &writer)
+        // The binary form in its order (see `IntentIndex.encode`), to change one block word.
+        var reader = BinaryReader(writer.bytes)
+        let intentIDs = try reader.readStrings(), firstExample = try reader.readArray(of: Int32.self)
+        let examples = try reader.readStrings(), keys = try reader.readArray(of: UInt64.self)
+        let entries = try reader.readArray(of: IntentIndex.FeatureEntry.self)
+        let blocks = try reader.readArray(of: IntentIndex.BlockWord.self)
+        let rest = try (reader.readFloat(), reader.readFloat(), reader.readInt(), ConceptLexicon(decoding: &reader))
+        func encoded(_ blocks: [IntentIndex.BlockWord]) -> [UInt8] {
+            var writer = BinaryWriter()
+            writer.write(intentIDs)
+            writer.write(firstExample)
+            writer.write(examples)
+            writer.write(keys)
+            writer.write(entries)
+            writer.write(blocks)
+            writer.write(rest.0)
+            writer.write(rest.1)
+            writer.write(rest.2)
+            rest.3.encode(into: &writer)
+            return writer.bytes
+        }
+        var unchanged = BinaryReader(encoded(blocks))
+        #expect(throws: Never.self) { try IntentIndex(decoding: &unchanged) }
+        let entry = try #require(entries.first { $0.centroidCount > 0 && $0.runCount > 0 })
+        let damages: [(String, Int, IntentIndex.BlockWord)] = [
+            ("a centroid of an intent that does not exist", entry.centroids.lowerBound, .centroid(intent: 999, weight: 0.5)),
+            ("a run ending past the postings", entry.runs.upperBound - 1, .run(intent: blocks[entry.runs.upperBound - 1].intent, end: 999)),
+            ("a posting of an example its intent does not have", entry.postingsStart, .posting(example: 9_999, weight: 0.5)),
+            ("a posting weighing nothing", entry.postingsStart, .posting(example: blocks[entry.postingsStart].example, weight: 0)),
+        ]
+        for (damage, position, word) in damages {
+            var damaged = blocks
+            damaged[position] = word
+            var reader = BinaryReader(encoded(damaged))
+            #expect(throws: BinaryReader.Corrupt.self, "\(damage)") { try IntentIndex(decoding: &reader) }
+        }
+    }
+
     @Test func truncatedBinaryFormIsRejected() {
         var writer = BinaryWriter()
         Self.matcher.index.encode(into: &writer)
