@@ -72,6 +72,20 @@ import Testing
         #expect(!options.contains(DialogueAction.outOfScope))
     }
 
+    /// A long message, whose situation dilutes its similarity to every example, is answered
+    /// at a lower score than a short one.
+    @Test func longMessagesHaveALowerBar() {
+        var matcher = Self.matcher
+        matcher.policy.minimumScore = 0.99
+        matcher.policy.longMessageMinimumScore = 0.05
+        matcher.policy.longMessageWords = 8
+        #expect(matcher.match("suomen kielen kurssi").decision == .fallback)
+        let long = "olen asunut täällä vuoden ja nyt haluaisin vihdoin suomen kielen kurssi"
+        #expect(matcher.match(long).decision == .answer(intentID: "finnish-courses"))
+        matcher.policy.longMessageWords = 20
+        #expect(matcher.match(long).decision == .fallback)
+    }
+
     @Test func indexSurvivesItsBinaryForm() throws {
         var writer = BinaryWriter()
         Self.matcher.index.encode(into: &writer)
