@@ -159,7 +159,7 @@ public final class IntentIndex: Sendable {
         var exampleIntent: [Int32] = []
         var exampleText: [String] = []
         var intentFirstExample: [Int32] = []
-        var vectors: [[(feature: UInt64, count: Float)]] = []
+        var vectors: [(features: [(feature: UInt64, count: Float)], pairsStart: Int)] = []
         var documentFrequency: [UInt64: Float] = [:]
         // Per feature: how many intents have it, and the last one counted (examples are
         // grouped by intent, so a feature is counted once per intent without a set).
@@ -169,12 +169,13 @@ public final class IntentIndex: Sendable {
             intentFirstExample.append(Int32(exampleText.count))
             for (text, language) in texts {
                 let analyzed = analyzer.analyze(text)
-                let features = MatchFeatures.extract(analyzed, concepts: concepts, language: language)
+                let extracted = MatchFeatures.extract(analyzed, concepts: concepts, language: language)
+                let features = extracted.features
                 guard !features.isEmpty, exampleText.count - Int(intentFirstExample[Int(index)]) < Self.maximumExamplesPerIntent
                 else { continue }
                 exampleIntent.append(index)
                 exampleText.append(text)
-                vectors.append(features)
+                vectors.append(extracted)
                 for entry in features {
                     documentFrequency[entry.feature, default: 0] += 1
                     let seen = featureIntents[entry.feature] ?? (0, -1)
@@ -206,7 +207,7 @@ public final class IntentIndex: Sendable {
         var centroidSums = [[Int32: Float]](repeating: [:], count: ids.count)
         for (exampleIndex, vector) in vectors.enumerated() {
             let intent = Int(exampleIntent[exampleIndex])
-            let weighed = Self.weigh(vector, unseen: unseen) { feature in numbers[feature].map { ($0, idf[Int($0)]) } }
+            let weighed = Self.weigh(vector.features, pairsStart: vector.pairsStart, unseen: unseen) { feature in numbers[feature].map { ($0, idf[Int($0)]) } }
             for (feature, weight) in weighed where posted[Int(feature)] {
                 lists[Int(feature)].append((Int32(exampleIndex), weight))
                 centroidSums[intent][feature, default: 0] += weight
@@ -280,21 +281,27 @@ public final class IntentIndex: Sendable {
 
     /// Sublinear term frequency times IDF, L2-normalised over all features (including
     /// unseen and very common ones, so an unknown word lowers every similarity). Returns
-    /// only the indexed features, each with what `lookup` says of it.
+    /// only the indexed features, each with what `lookup` says of it. The concept pairs,
+    /// from `pairsStart` on, are left out of the norm: they add to the similarity of the
+    /// examples that share them without diluting anything else, so a message naming fewer
+    /// than two concepts scores as it would without them (with the pairs in the norm, short
+    /// questions such as "var kan jag läsa finska" leaned towards intents whose examples name
+    /// few concepts). A pair no example has is ignored: two known concepts met together are
+    /// not something the knowledge does not know about.
     @inline(__always)
     private static func weigh<Known>(
-        _ features: [(feature: UInt64, count: Float)], unseen: Float, lookup: (UInt64) -> (Known, idf: Float)?
+        _ features: [(feature: UInt64, count: Float)], pairsStart: Int, unseen: Float, lookup: (UInt64) -> (Known, idf: Float)?
     ) -> [(Known, Float)] {
         var indexed: [(Known, Float)] = []
         indexed.reserveCapacity(features.count)
         var norm: Float = 0
-        for entry in features {
+        for (position, entry) in features.enumerated() {
             let termWeight = 1 + logf(entry.count)
             if let known = lookup(entry.feature) {
                 let weight = termWeight * known.idf
                 indexed.append((known.0, weight))
-                norm += weight * weight
-            } else {
+                if position < pairsStart { norm += weight * weight }
+            } else if position < pairsStart {
                 // A feature no example has weighs the most: it is something the knowledge
                 // does not know about.
                 let weight = termWeight * unseen
@@ -317,9 +324,9 @@ public final class IntentIndex: Sendable {
 
     /// A message's indexed features with their weights.
     private func query(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> [(FeatureEntry, Float)] {
-        let extracted = MatchFeatures.extract(analyzed, concepts: concepts, language: language)
+        let (extracted, pairsStart) = MatchFeatures.extract(analyzed, concepts: concepts, language: language)
         for entry in extracted { features.prefetch(entry.feature, with: cprefetch_read) }
-        return Self.weigh(extracted, unseen: unseenWeight) { feature in
+        return Self.weigh(extracted, pairsStart: pairsStart, unseen: unseenWeight) { feature in
             features[feature].map { ($0, $0.idf) }
         }
     }
@@ -461,8 +468,9 @@ public final class IntentIndex: Sendable {
         for (position, intent) in candidates.enumerated() where closest[position] >= 0 {
             scores.append(IntentScore(
                 intentID: intentIDs[intent],
-                score: Double((1 - centroidShare) * (0.75 * first[position] + 0.25 * second[position])
-                    + centroidShare * centroidSimilarity[intent]),
+                // At most 1: the concept pairs add to a cosine similarity.
+                score: Double(min(1, (1 - centroidShare) * (0.75 * first[position] + 0.25 * second[position])
+                    + centroidShare * centroidSimilarity[intent])),
                 closestExample: exampleText[Int(intentFirstExample[intent]) + closest[position]]))
         }
         return scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
@@ -558,3 +566,4 @@ extension ConceptLexicon {
         self.init(entries: entries, analyzer: analyzer)
     }
 }
+

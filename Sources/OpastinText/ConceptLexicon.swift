@@ -163,11 +163,19 @@ public struct ConceptLexicon: Sendable {
         }
     }
 
-    /// The features of the concepts a message in `language` names, once per word.
+    /// The features of the concepts a message in `language` names, once per word, and of
+    /// each pair of them (which helped the classifier tell intents apart on the dev sets).
     public func features(in analyzed: AnalyzedText, language: LanguageCode?) -> [UInt64] {
         var found: [UInt64] = []
         let allowed = allowed(for: language)
-        for form in analyzed.lexicalForms { forEachConcept(of: form, allowed: allowed) { found.append($0) } }
+        var named: [UInt64] = []
+        for form in analyzed.lexicalForms {
+            forEachConcept(of: form, allowed: allowed) { concept in
+                found.append(concept)
+                if !named.contains(concept) { named.append(concept) }
+            }
+        }
+        MatchFeatures.forEachPair(of: named) { found.append($0) }
         return found
     }
 
@@ -264,3 +272,4 @@ public struct ConceptLexicon: Sendable {
             stems: FeatureTable(Array(zip(stemKeys, stemMatches)).map { ($0.0, $0.1) }), shortestStem: shortestStem)
     }
 }
+

@@ -102,8 +102,9 @@ import Testing
 
     @Test func clarificationOptionIsPickedByNumberThroughThePipe() throws {
         let output = try BinaryRunner.run(["chat", "--json"], lines: [
-            // Advice points and a person to talk to are both fair readings of this.
-            #"{"session":"c","text":"Where can I get face to face advice about city services? I get lost on all the websites"}"#,
+            // Noisy neighbours in a rented flat: housing advice and finding another home are
+            // both fair readings of this.
+            #"{"session":"c","text":"Соседи сверху постоянно шумят ночью, уже месяц не можем нормально спать. Квартира съёмная, что нам делать?"}"#,
             #"{"session":"c","text":"2"}"#,
         ])
         try #require(output.lines.count == 2)
@@ -111,10 +112,10 @@ import Testing
         #expect(question["kind"] as? String == "clarify")
         let options = try #require(question["options"] as? [[String: Any]])
         #expect(options.count >= 2)
-        #expect(question["lang"] as? String == "en")
+        #expect(question["lang"] as? String == "ru")
         let answer = try BinaryRunner.object(output.lines[1])
         #expect(answer["intent"] as? String == options[1]["value"] as? String)
-        #expect(answer["lang"] as? String == "en")
+        #expect(answer["lang"] as? String == "ru")
     }
 
     @Test func askingForAnotherLanguageSticksAcrossMessages() throws {

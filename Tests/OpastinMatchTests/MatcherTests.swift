@@ -45,6 +45,25 @@ import Testing
         #expect(withConcepts.match("daycare place").ranked.first?.intentID == "daycare")
     }
 
+    @Test func conceptPairsAddOnlyWhereAnExampleSharesThem() {
+        let concepts = ConceptLexicon(entries: [("landlord", "landlord"), ("child", "child")], analyzer: Self.analyzer)
+        let index = IntentIndex(utterances: Self.utterances, analyzer: Self.analyzer, concepts: concepts)
+        // Every word of "landlord child" is in some example but no example names both: their
+        // pair is ignored, not weighed as something unknown.
+        #expect(abs(index.scoreWithCoverage(Self.analyzer.analyze("landlord child")).coverage - 1) < 0.0001)
+        // "place" and "child" meet only in a daycare example; housing-advice has one short
+        // example for each. A message that names both, in words no example has, goes where
+        // they meet, and the pair's bonus leaves every score within 0–1.
+        let separately = Self.utterances + [("housing-advice", "place"), ("housing-advice", "child")]
+        let lexicon = ConceptLexicon(entries: [
+            ("place", "place"), ("place", "mesto"), ("child", "child"), ("child", "rebenok"),
+        ], analyzer: Self.analyzer)
+        let withPairs = IntentIndex(utterances: separately, analyzer: Self.analyzer, concepts: lexicon)
+        let ranked = withPairs.score(Self.analyzer.analyze("mesto rebenok"))
+        #expect(ranked.first?.intentID == "daycare", "\(ranked.prefix(2).map { ($0.intentID, $0.score) })")
+        #expect(ranked.allSatisfy { $0.score <= 1 })
+    }
+
     @Test func outOfScopeExamplesLeadToTheFallback() {
         #expect(Self.matcher.match("weather tomorrow in lapland").decision == .fallback)
         #expect(Self.matcher.match("zzzz qqqq").decision == .fallback)

@@ -10,13 +10,34 @@ import Testing
         ("rent", "vuokra*"), ("home", "vuokra*"),
     ], analyzer: analyzer)
 
-    /// The features a lexicon adds to a text: its concepts.
+    /// The features a lexicon adds to a text: its concepts (without their pairs).
     private func concepts(_ text: String, _ lexicon: ConceptLexicon = Self.lexicon) -> Set<UInt64> {
         let analyzed = Self.analyzer.analyze(text)
         let plain = Set(MatchFeatures.extract(keys: analyzed.keys).map(\.feature))
-        let withConcepts = Set(MatchFeatures.extract(analyzed, concepts: lexicon).map(\.feature))
+        let (features, pairsStart) = MatchFeatures.extract(analyzed, concepts: lexicon)
+        let withConcepts = Set(features[..<pairsStart].map(\.feature))
         #expect(plain.isSubset(of: withConcepts))
         return withConcepts.subtracting(plain)
+    }
+
+    /// The concept-pair features of a text.
+    private func pairs(_ text: String) -> Set<UInt64> {
+        let (features, pairsStart) = MatchFeatures.extract(Self.analyzer.analyze(text), concepts: Self.lexicon)
+        return Set(features[pairsStart...].map(\.feature))
+    }
+
+    @Test func twoConceptsMakeOnePairWhateverTheirOrderLanguageOrScript() {
+        let pair = pairs("landlord työ")
+        #expect(pair.count == 1)
+        #expect(pairs("työ landlord") == pair)
+        #expect(pairs("арендодателю عمل") == pair)
+        #expect(pair.isDisjoint(with: concepts("landlord työ")), "a pair is a feature of its own")
+        #expect(pairs("landlord landlord").isEmpty, "a concept does not pair with itself")
+        #expect(pairs("landlord").isEmpty)
+        #expect(pairs("vuokrasopimus landlord").count == 3, "three concepts make three pairs")
+        // The classifier's concept features carry the same pairs.
+        let analyzed = Self.analyzer.analyze("landlord työ")
+        #expect(Set(Self.lexicon.features(in: analyzed, language: nil)).isSuperset(of: pair))
     }
 
     @Test func wordsOfOneConceptShareOneFeatureAcrossScripts() {
