@@ -10,8 +10,8 @@ measures with a native client (bench/load_client.c: C, epoll, one thread — com
     window of pipelined requests in flight for a bounded time, and with 64 connections each
     waiting for its reply before sending the next (one in flight, as a chat widget does);
   * 10,000 idle connections: how many the server holds (each must still answer a ping);
-  * the server's resident memory (VmRSS from /proc/PID/status) idle, under load and holding
-    the idle connections.
+  * the server's resident memory (VmRSS from /proc/PID/status) idle, under load, holding
+    the idle connections, right after the runs and 6 s later (once it has trimmed its heap).
 
 Python only orchestrates (build check, server start, RSS sampling, report). Only 127.0.0.1
 traffic, bounded in count and time. The server needs `ulimit -n` >= 10,100 for 10,000
@@ -213,6 +213,9 @@ def main(args):
                   f"connect failures {idle['connect_failed']}; opened in {idle['open_seconds']:.1f} s); "
                   f"server RSS with them open: {idle['rss_mib']:.1f} MiB")
         print(f"resident memory after the runs: {rss_mib(process.pid):.1f} MiB")
+        # The server gives freed heap back within one 5 s check once most connections are gone.
+        time.sleep(6)
+        print(f"resident memory 6 s later: {rss_mib(process.pid):.1f} MiB")
         if args.json:
             print(json.dumps({"ready_ms": ready_seconds * 1000, "first_answer_ms": first_answer_seconds * 1000,
                               "rss_idle_mib": rss_idle, "runs": runs, "idle": idle}))

@@ -49,6 +49,8 @@ public struct OpastinServer: Service {
         let limit = ConnectionLimit(maximum: configuration.maximumConnections)
         let idleSweepers = configuration.idleTimeout.map { IdleSweepers(timeout: TimeAmount($0), group: eventLoopGroup) }
         defer { idleSweepers?.stop() }
+        let trimmer = MemoryTrimmer(limit: limit, eventLoop: eventLoopGroup.next())
+        defer { trimmer.stop() }
         let connections = Connections(limit: limit, idleSweepers: idleSweepers)
         var listeners = [try await bindTCP(connections)]
         guard let address = listeners[0].channel.localAddress, let port = address.port else {
