@@ -118,7 +118,10 @@ extension Diagnostics {
             "coverage": .number((match.coverage * 1000).rounded() / 1000),
             "second_opinion": match.secondOpinion.map { .string($0) } ?? .null,
             "alternatives": .array(match.ranked.prefix(3).map {
-                .object(["intent": .string($0.intentID), "score": .number(($0.score * 1000).rounded() / 1000)])
+                .object([
+                    "intent": .string($0.intentID), "score": .number(($0.score * 1000).rounded() / 1000),
+                    "closest_example": .string($0.closestExample),
+                ])
             }),
             "microseconds": .number(microseconds.rounded()),
         ])

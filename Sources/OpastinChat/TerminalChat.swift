@@ -134,9 +134,16 @@ public final class TerminalChat: Sendable {
                normalized: \(diagnostics.match.analyzed.normalized)
                latin key: \(diagnostics.match.analyzed.latinKey)  (known to the examples: \(Int((diagnostics.match.coverage * 100).rounded())) %)
                concepts: \(concepts.isEmpty ? "none" : concepts.joined(separator: ", "))
+            \(Self.closestExamples(diagnostics.match.ranked.prefix(3)))
                sources: \(reply.sources.map { "\($0.seed) \($0.location)" }.joined(separator: "; "))
                time: \(String(format: "%.0f", diagnostics.microseconds)) µs
             """
+    }
+
+    /// Each alternative's closest example, so staff see why a message went where it went.
+    static func closestExamples(_ alternatives: ArraySlice<IntentScore>) -> String {
+        guard !alternatives.isEmpty else { return "   closest examples: none" }
+        return "   closest examples:\n" + alternatives.map { "     \($0.intentID): \"\($0.closestExample)\"" }.joined(separator: "\n")
     }
 
     private func banner() -> String {

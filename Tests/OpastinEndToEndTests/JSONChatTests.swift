@@ -100,6 +100,18 @@ import Testing
         #expect((reply["answer"] as? String)?.isEmpty == false)
     }
 
+    @Test func staffFieldsComeWithJSONWhenAskedFor() throws {
+        let output = try BinaryRunner.run(["chat", "--json", "--staff"], lines: [#"{"text":"paivakoti"}"#])
+        let reply = try BinaryRunner.object(try #require(output.lines.first))
+        let staff = try #require(reply["staff"] as? [String: Any])
+        let alternatives = try #require(staff["alternatives"] as? [[String: Any]])
+        #expect(alternatives.first?["intent"] as? String == "daycare")
+        #expect((alternatives.first?["closest_example"] as? String)?.isEmpty == false)
+        #expect(staff["latin_key"] as? String == "paivakoti")
+        let plain = try BinaryRunner.run(["chat", "--json"], lines: [#"{"text":"paivakoti"}"#])
+        #expect(try BinaryRunner.object(try #require(plain.lines.first))["staff"] == nil, "only when asked for")
+    }
+
     @Test func clarificationOptionIsPickedByNumberThroughThePipe() throws {
         let output = try BinaryRunner.run(["chat", "--json"], lines: [
             // Noisy neighbours in a rented flat: housing advice and finding another home are

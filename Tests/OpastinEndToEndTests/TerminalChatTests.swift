@@ -37,6 +37,9 @@ import Testing
         #expect(output.stdout.contains("alternatives:"))
         #expect(output.stdout.contains("latin key: paivakoti"))
         #expect(output.stdout.contains("concepts: daycare"))
+        // Each alternative's closest example, quoted: the top one is a daycare example.
+        let closest = output.stdout.components(separatedBy: "closest examples:\n").last ?? ""
+        #expect(closest.hasPrefix("     daycare: \""), "\(closest.prefix(80))")
         #expect(output.stdout.contains("µs"))
     }
 }
