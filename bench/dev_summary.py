@@ -2,7 +2,8 @@
 """One line to compare matcher changes on the development sets, never the test set:
 in-scope answered right on dev.jsonl + dev2.jsonl (per language), their out-of-scope messages
 answered null, in-scope messages rejected, dev-oos.jsonl answered null, the short queries of
-dev-short.jsonl (in scope right, out of scope null), and the CLINC
+dev-short.jsonl (in scope right, out of scope null), dev3.jsonl (in scope right per language,
+out of scope null), and the CLINC
 out-of-scope queries answered null (../shared/evaldata/clinc_oos_dev.jsonl, measure only).
 
     swift build -c release && python3 bench/dev_summary.py [--root DIR] [--binary PATH]
@@ -33,10 +34,11 @@ def main(args):
         both = Path(folder) / "dev-both.jsonl"
         both.write_text("".join((EVALUATION / name).read_text(encoding="utf-8") for name in ("dev.jsonl", "dev2.jsonl")),
                         encoding="utf-8")
-        files = [both, EVALUATION / "dev-oos.jsonl", EVALUATION / "dev-short.jsonl"] + ([CLINC] if CLINC.exists() else [])
+        files = [both, EVALUATION / "dev-oos.jsonl", EVALUATION / "dev-short.jsonl", EVALUATION / "dev3.jsonl"]
+        files += [CLINC] if CLINC.exists() else []
         with ThreadPoolExecutor(max_workers=2) as pool:
             reports = list(pool.map(lambda path: evaluate(args.binary, path, args.root), files))
-    dev, oos, short = reports[0], reports[1], reports[2]
+    dev, oos, short, dev3 = reports[:4]
     languages = " ".join(f"{code}:{figures['correct']}" for code, figures in sorted(dev["in_scope_by_lang"].items()))
     line = (f"dev+dev2 in scope {dev['in_scope']['correct']}/{dev['in_scope']['total']} [{languages}]"
             f" | out of scope {dev['out_of_scope_recall']['correct']}/{dev['out_of_scope_recall']['total']}"
@@ -44,8 +46,12 @@ def main(args):
             f" | dev-oos {oos['out_of_scope_recall']['correct']}/{oos['out_of_scope_recall']['total']}"
             f" | short {short['in_scope']['correct']}/{short['in_scope']['total']}"
             f" + null {short['out_of_scope_recall']['correct']}/{short['out_of_scope_recall']['total']}")
-    if len(reports) > 3:
-        line += f" | CLINC {reports[3]['out_of_scope_recall']['correct']}/{reports[3]['out_of_scope_recall']['total']}"
+    dev3_languages = " ".join(f"{code}:{figures['correct']}" for code, figures in sorted(dev3["in_scope_by_lang"].items()))
+    line += (f" | dev3 {dev3['in_scope']['correct']}/{dev3['in_scope']['total']} [{dev3_languages}]"
+             f" + null {dev3['out_of_scope_recall']['correct']}/{dev3['out_of_scope_recall']['total']}"
+             f" rejected {dev3['false_rejections']['correct']}")
+    if len(reports) > 4:
+        line += f" | CLINC {reports[4]['out_of_scope_recall']['correct']}/{reports[4]['out_of_scope_recall']['total']}"
     print(line)
 
 

@@ -28,7 +28,11 @@ public struct EvaluationOutcome: Sendable {
     public let secondOpinion: String?
 
     public var isCorrect: Bool { predicted == testCase.intent }
-    public var languageIsCorrect: Bool { testCase.language.map { $0 == replyLanguage } ?? true }
+    /// Whether the reply came in the message's language. A request for another language
+    /// ("vastaa englanniksi") is rightly answered in that one, so it is not counted.
+    public var languageIsCorrect: Bool {
+        testCase.intent == DialogueAction.changeLanguage || testCase.language.map { $0 == replyLanguage } ?? true
+    }
 }
 
 /// Accuracy figures over an evaluation file: per language, per intent, out of scope.
@@ -144,6 +148,8 @@ public struct EvaluationReport: Sendable {
     }
 
     public var failures: [EvaluationOutcome] { outcomes.filter { !$0.isCorrect } }
+    /// The messages replied to in another language than their label's.
+    public var languageFailures: [EvaluationOutcome] { outcomes.filter { !$0.languageIsCorrect } }
 
     /// Median and 99th percentile of the time per message, in microseconds.
     public var timing: (median: Double, p99: Double) {

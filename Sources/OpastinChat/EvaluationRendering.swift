@@ -37,6 +37,10 @@ extension EvaluationReport {
             lines.append("      concepts: \(failure.concepts.isEmpty ? "none" : failure.concepts.joined(separator: ", "))"
                 + (failure.secondOpinion.map { "; answered by the classifier's second opinion (\($0))" } ?? ""))
         }
+        lines.append("Replied in another language:")
+        for failure in languageFailures {
+            lines.append("  [\(failure.testCase.language?.rawValue ?? "?") → \(failure.replyLanguage)] \(failure.testCase.text)")
+        }
         let time = timing
         lines.append(String(format: "Time per message: median %.1f µs, p99 %.1f µs (%d messages)", time.median, time.p99, outcomes.count))
         return lines.joined(separator: "\n")
@@ -75,6 +79,7 @@ extension EvaluationReport {
                 .object(["expected": .string($0.expected), "predicted": .string($0.predicted), "count": .integer($0.count)])
             })),
             ("failures", .array(failures.map(Self.outcomeJSON))),
+            ("language_failures", .array(languageFailures.map(Self.outcomeJSON))),
             ("outcomes", .array(includingAll ? outcomes.map(Self.outcomeJSON) : [])),
             ("microseconds_median", .number((time.median * 10).rounded() / 10)),
             ("microseconds_p99", .number((time.p99 * 10).rounded() / 10)),

@@ -10,8 +10,19 @@
 /// Features are 64-bit hashes: matching compares numbers, not strings.
 public enum MatchFeatures {
     /// The kinds of feature, kept apart in the hash so a word never collides with an n-gram.
-    enum Kind: UInt64 {
+    public enum Kind: UInt64, Sendable {
         case word = 1, stem = 2, gram3 = 3, gram4 = 4, concept = 5, conceptPair = 6
+    }
+
+    /// A feature's kind is written in its hash's top three bits (the other 61 are the
+    /// hash), so the index can treat kinds differently without a table of them.
+    static func tagged(_ hash: UInt64, _ kind: Kind) -> UInt64 {
+        hash & (1 << 61 - 1) | kind.rawValue << 61
+    }
+
+    /// The kind of a feature made here.
+    public static func kind(of feature: UInt64) -> Kind? {
+        Kind(rawValue: feature >> 61)
     }
 
     /// The length of the prefix used as a stem.
@@ -60,7 +71,7 @@ public enum MatchFeatures {
                 var hash = FNV1a(seed: Kind.conceptPair.rawValue &* 0x9E37_79B9_7F4A_7C15)
                 hash.mix(min(first, second))
                 hash.mix(max(first, second))
-                body(hash.value)
+                body(tagged(hash.value, .conceptPair))
             }
         }
     }
@@ -129,7 +140,7 @@ public enum MatchFeatures {
     static func hash(_ kind: Kind, _ bytes: [UInt8], _ start: Int, _ length: Int) -> UInt64 {
         var hash = FNV1a(seed: kind.rawValue &* 0x9E37_79B9_7F4A_7C15)
         for index in start..<(start + length) { hash.mix(UInt64(bytes[index])) }
-        return hash.value
+        return tagged(hash.value, kind)
     }
 }
 

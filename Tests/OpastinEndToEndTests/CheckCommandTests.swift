@@ -60,7 +60,29 @@ import Testing
 
         let text = try BinaryRunner.run(["evaluate", file.path])
         #expect(text.stdout.contains("concepts: "))
+        #expect(text.stdout.contains("Replied in another language:"))
         #expect(text.stdout.contains("Time per message"))
+    }
+
+    @Test func evaluateListsRepliesInAnotherLanguageButNotRequestsForOne() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("opastin-eval-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        // Mislabelled on purpose: a Finnish question labelled Swedish is replied to in Finnish.
+        // A Finnish request for English replies are rightly answered in English.
+        try """
+            {"text": "Miten pääsen suomen kielen kurssille?", "intent": "finnish-courses", "lang": "sv"}
+            {"text": "voitko vastata englanniksi", "intent": "change-language", "lang": "fi"}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let report = try BinaryRunner.object(try BinaryRunner.run(["evaluate", file.path, "--json"]).stdout)
+        let wrong = try #require(report["language_failures"] as? [[String: Any]])
+        #expect(wrong.count == 1)
+        #expect(wrong.first?["reply_lang"] as? String == "fi" && wrong.first?["lang"] as? String == "sv")
+        let byLanguage = try #require(report["reply_lang_by_lang"] as? [String: [String: Any]])
+        #expect(byLanguage["fi"]?["correct"] as? Int == 1 && byLanguage["sv"]?["correct"] as? Int == 0)
+
+        let text = try BinaryRunner.run(["evaluate", file.path]).stdout
+        #expect(text.contains("[sv → fi] Miten pääsen suomen kielen kurssille?"))
+        #expect(!text.contains("→ en]"))
     }
 
     @Test func examplesPrintsJSONLines() throws {

@@ -18,6 +18,18 @@ import Testing
         #expect(features.filter { $0.count >= 2 }.count == 13, "kurssi's features, at least twice")
     }
 
+    @Test func eachFeatureCarriesItsKind() {
+        // kurs: the word, no stem (four letters), 4 3-grams and 3 4-grams of "^kurs$".
+        let kinds = MatchFeatures.extract(keys: ["kurs"]).map { MatchFeatures.kind(of: $0.feature) }
+        #expect(kinds.filter { $0 == .word }.count == 1)
+        #expect(kinds.filter { $0 == .stem }.isEmpty)
+        #expect(kinds.filter { $0 == .gram3 }.count == 4)
+        #expect(kinds.filter { $0 == .gram4 }.count == 3)
+        var pairs: [UInt64] = []
+        MatchFeatures.forEachPair(of: [1, 2, 3]) { pairs.append($0) }
+        #expect(pairs.count == 3 && pairs.allSatisfy { MatchFeatures.kind(of: $0) == .conceptPair })
+    }
+
     @Test func noKeysNoFeatures() {
         #expect(MatchFeatures.extract(keys: []).isEmpty)
         #expect(MatchFeatures.extract(keys: [""]).isEmpty)
