@@ -149,7 +149,12 @@ public struct ChatEngine: Sendable {
             {
                 return switchLanguage(to: language, session: &session, confidence: match.confidence)
             }
-            if top == DialogueAction.setCity, let city = mentionedCity {
+            // Naming a city ("ku nool helsinki") sets it even when the out-of-scope examples
+            // come close, but only if it scores as high as any answer must: "måste man betala
+            // hundskatt i Helsingfors?" names a city and asks about something else.
+            if top == DialogueAction.setCity, let city = mentionedCity,
+               (match.ranked.first?.score ?? 0) >= matcher.policy.minimumScore
+            {
                 return answer(DialogueAction.setCity, match: match, mentionedCity: city, session: &session)
             }
             let locale = locale(session.language)

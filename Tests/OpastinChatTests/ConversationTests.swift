@@ -105,6 +105,17 @@ import Testing
         #expect(reply.answer.contains("Helsinki neuvoo"))
     }
 
+    @Test func namingACityInAnotherQuestionDoesNotSetIt() throws {
+        var session = Session()
+        let reply = try EngineFixture.engine.reply(to: ChatRequest(text: "måste man betala hundskatt i Helsingfors?"), in: &session)
+        #expect(reply.kind == .fallback && reply.intent == nil)
+        #expect(session.city == nil)
+        // Close to the out-of-scope examples, but strong enough: the city is set.
+        var other = Session()
+        let set = try EngineFixture.engine.reply(to: ChatRequest(text: "ku nool helsinki"), in: &other)
+        #expect(set.intent == "set-city" && other.city == .helsinki)
+    }
+
     @Test func badRequestsAreTypedErrors() {
         var session = Session()
         #expect(throws: ChatError.emptyText) { try EngineFixture.engine.reply(to: ChatRequest(text: " \n "), in: &session) }
