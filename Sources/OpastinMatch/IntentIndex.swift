@@ -214,7 +214,7 @@ public final class IntentIndex: Sendable {
         var centroidSums = [[Int32: Float]](repeating: [:], count: ids.count)
         for (exampleIndex, vector) in vectors.enumerated() {
             let intent = Int(exampleIntent[exampleIndex])
-            let weighed = Self.weigh(vector.features, pairsStart: vector.pairsStart, unseen: unseen) { feature in numbers[feature].map { ($0, idf[Int($0)]) } }
+            let weighed = Self.weigh(vector.features, pairsStart: vector.pairsStart, unseen: unseen) { feature in numbers[feature].map { ($0, idf[Int($0)]) } }.indexed
             for (feature, weight) in weighed where posted[Int(feature)] {
                 if hasExamplePostings[Int(feature)] { lists[Int(feature)].append((Int32(exampleIndex), weight)) }
                 centroidSums[intent][feature, default: 0] += weight
@@ -298,16 +298,19 @@ public final class IntentIndex: Sendable {
     @inline(__always)
     private static func weigh<Known>(
         _ features: [(feature: UInt64, count: Float)], pairsStart: Int, unseen: Float, lookup: (UInt64) -> (Known, idf: Float)?
-    ) -> [(Known, Float)] {
+    ) -> (indexed: [(Known, Float)], coverage: Float) {
         var indexed: [(Known, Float)] = []
         indexed.reserveCapacity(features.count)
-        var norm: Float = 0
+        var norm: Float = 0, knownNorm: Float = 0
         for (position, entry) in features.enumerated() {
             let termWeight = 1 + logf(entry.count)
             if let known = lookup(entry.feature) {
                 let weight = termWeight * known.idf
                 indexed.append((known.0, weight))
-                if position < pairsStart { norm += weight * weight }
+                if position < pairsStart {
+                    norm += weight * weight
+                    knownNorm += weight * weight
+                }
             } else if position < pairsStart {
                 // A feature no example has weighs the most: it is something the knowledge
                 // does not know about.
@@ -317,7 +320,7 @@ public final class IntentIndex: Sendable {
         }
         let scale = norm > 0 ? 1 / norm.squareRoot() : 0
         for index in indexed.indices { indexed[index].1 *= scale }
-        return indexed
+        return (indexed, norm > 0 ? knownNorm / norm : 0)
     }
 
     /// Asks for every cache line of `count` values from `start`.
@@ -329,8 +332,9 @@ public final class IntentIndex: Sendable {
         }
     }
 
-    /// A message's indexed features with their weights.
-    private func query(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> [(FeatureEntry, Float)] {
+    /// A message's indexed features with their weights, and the share of its norm they carry
+    /// (the concept pairs, outside the norm, do not count).
+    private func query(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> (indexed: [(FeatureEntry, Float)], coverage: Float) {
         let (extracted, pairsStart) = MatchFeatures.extract(analyzed, concepts: concepts, language: language)
         for entry in extracted { features.prefetch(entry.feature, with: cprefetch_read) }
         return Self.weigh(extracted, pairsStart: pairsStart, unseen: unseenWeight) { feature in
@@ -348,10 +352,9 @@ public final class IntentIndex: Sendable {
     /// about something else, however well its few known words match.
     /// `language`, when known, chooses the concept lists the message's words are read in.
     public func scoreWithCoverage(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> (ranked: [IntentScore], coverage: Double) {
-        let query = query(analyzed, language: language)
+        let (query, coverage) = query(analyzed, language: language)
         guard !query.isEmpty else { return ([], 0) }
-        let coverage = Double(query.reduce(0) { $0 + $1.1 * $1.1 })
-        return (rank(query), coverage)
+        return (rank(query), Double(coverage))
     }
 
     private func rank(_ query: [(FeatureEntry, Float)]) -> [IntentScore] {
@@ -486,7 +489,7 @@ public final class IntentIndex: Sendable {
     /// For the benchmark: how many query features a message has, and how many example
     /// postings (of every intent, before candidates are chosen) and centroid postings it has.
     public func postingVolume(for analyzed: AnalyzedText) -> (features: Int, examplePostings: Int, centroidPostings: Int) {
-        let query = query(analyzed)
+        let query = query(analyzed).indexed
         var examples = 0, centroids = 0
         for (feature, _) in query {
             examples += Int(feature.postingCount)

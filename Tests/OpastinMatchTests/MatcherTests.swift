@@ -62,6 +62,8 @@ import Testing
         let ranked = withPairs.score(Self.analyzer.analyze("mesto rebenok"))
         #expect(ranked.first?.intentID == "daycare", "\(ranked.prefix(2).map { ($0.intentID, $0.score) })")
         #expect(ranked.allSatisfy { $0.score <= 1 })
+        // A known pair adds to the scores but not to how much of the message is known.
+        #expect(abs(withPairs.scoreWithCoverage(Self.analyzer.analyze("place child")).coverage - 1) < 0.0001)
     }
 
     @Test func outOfScopeExamplesLeadToTheFallback() {
