@@ -3,7 +3,8 @@
 in-scope answered right on dev.jsonl + dev2.jsonl (per language), their out-of-scope messages
 answered null, in-scope messages rejected, dev-oos.jsonl answered null, the short queries of
 dev-short.jsonl (in scope right, out of scope null), dev3.jsonl (in scope right per language,
-out of scope null), and the CLINC
+out of scope null), dev4.jsonl (questions wrapped in greetings and thanks, feelings told in
+everyday words; right answers of 120), and the CLINC
 out-of-scope queries answered null (../shared/evaldata/clinc_oos_dev.jsonl, measure only).
 
     swift build -c release && python3 bench/dev_summary.py [--root DIR] [--binary PATH]
@@ -34,11 +35,12 @@ def main(args):
         both = Path(folder) / "dev-both.jsonl"
         both.write_text("".join((EVALUATION / name).read_text(encoding="utf-8") for name in ("dev.jsonl", "dev2.jsonl")),
                         encoding="utf-8")
-        files = [both, EVALUATION / "dev-oos.jsonl", EVALUATION / "dev-short.jsonl", EVALUATION / "dev3.jsonl"]
+        files = [both, EVALUATION / "dev-oos.jsonl", EVALUATION / "dev-short.jsonl", EVALUATION / "dev3.jsonl",
+                 EVALUATION / "dev4.jsonl"]
         files += [CLINC] if CLINC.exists() else []
         with ThreadPoolExecutor(max_workers=2) as pool:
             reports = list(pool.map(lambda path: evaluate(args.binary, path, args.root), files))
-    dev, oos, short, dev3 = reports[:4]
+    dev, oos, short, dev3, dev4 = reports[:5]
     languages = " ".join(f"{code}:{figures['correct']}" for code, figures in sorted(dev["in_scope_by_lang"].items()))
     line = (f"dev+dev2 in scope {dev['in_scope']['correct']}/{dev['in_scope']['total']} [{languages}]"
             f" | out of scope {dev['out_of_scope_recall']['correct']}/{dev['out_of_scope_recall']['total']}"
@@ -50,8 +52,10 @@ def main(args):
     line += (f" | dev3 {dev3['in_scope']['correct']}/{dev3['in_scope']['total']} [{dev3_languages}]"
              f" + null {dev3['out_of_scope_recall']['correct']}/{dev3['out_of_scope_recall']['total']}"
              f" rejected {dev3['false_rejections']['correct']}")
-    if len(reports) > 4:
-        line += f" | CLINC {reports[4]['out_of_scope_recall']['correct']}/{reports[4]['out_of_scope_recall']['total']}"
+    right = dev4["in_scope"]["correct"] + dev4["out_of_scope_recall"]["correct"]
+    line += f" | dev4 {right}/{dev4['in_scope']['total'] + dev4['out_of_scope_recall']['total']}"
+    if len(reports) > 5:
+        line += f" | CLINC {reports[5]['out_of_scope_recall']['correct']}/{reports[5]['out_of_scope_recall']['total']}"
     print(line)
 
 

@@ -76,6 +76,9 @@ public enum DialogueAction {
     public static let outOfScope = "out-of-scope"
     /// Intents that need no written answer.
     public static let withoutAnswers: Set<String> = [changeLanguage, setCity, outOfScope]
+    /// Chat turns: a whole message when it is only that ("kiitos paljon!"), politeness
+    /// around a question otherwise ("Hei! Missä voin opiskella suomea?").
+    public static let chatTurns: Set<String> = ["greeting", "thanks", "goodbye", help]
 }
 
 /// A language's metadata and every UI string.

@@ -58,6 +58,12 @@ public struct MatchPolicy: Sendable {
     /// When an answer's runner-up is within this of the best, the classifier may choose the
     /// runner-up instead (0.10 and up measured alike on the dev sets; less changed fewer).
     public var runnerUpLead = 0.10
+    /// The concepts a chat turn itself names ("hi", "thanks", "bye", "help", "advice",
+    /// "information"); any other concept in a message that ranks a chat turn first is a topic,
+    /// and the chat turns are set aside (see `Matcher.setAsideChatTurns`).
+    public var chatTurnConcepts: Set<String> = ["hello", "thanks", "goodbye", "help", "advice", "information"]
+    /// Of those, the ones that are only politeness: a topic is scored without their words.
+    public var politeConcepts: Set<String> = ["hello", "thanks", "goodbye"]
     public init() {}
 }
 
@@ -83,7 +89,8 @@ public struct Matcher: Sendable {
     /// Matches an already analysed message; `language`, when known, chooses the concept
     /// lists its words are read in.
     public func match(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> MatchResult {
-        let (ranked, coverage) = index.scoreWithCoverage(analyzed, language: language)
+        let (scored, coverage) = index.scoreWithCoverage(analyzed, language: language)
+        let ranked = setAsideChatTurns(scored, analyzed, language: language)
         var result = decide(analyzed, ranked)
         result.coverage = coverage
         // The classifier, which sees the text as written and was trained to tell intents
@@ -100,6 +107,25 @@ public struct Matcher: Sendable {
             result.secondOpinion = opinion
         }
         return result
+    }
+
+    /// The ranking without the chat turns (greeting, thanks, goodbye, help) when one of them
+    /// comes first but the message also names a topic: "Hyvää huomenta, miten saan lapseni
+    /// kouluun?" is a school question, and a distressed message that says "a lot" is not a
+    /// thank-you. Chat-turn examples are short, so the one polite word such a message shares
+    /// with them outweighs the topic it shares with longer examples. On the dev sets: …
+    func setAsideChatTurns(_ ranked: [IntentScore], _ analyzed: AnalyzedText, language: LanguageCode?) -> [IntentScore] {
+        guard let top = ranked.first(where: { $0.intentID != DialogueAction.outOfScope }),
+              DialogueAction.chatTurns.contains(top.intentID),
+              index.concepts.names(in: analyzed, language: language).contains(where: { !policy.chatTurnConcepts.contains($0) })
+        else { return ranked }
+        // The question is scored without its polite words, which would otherwise lower its
+        // similarity to every example of its topic.
+        let question = analyzed.removingWords { form in
+            let names = index.concepts.names(ofForm: form, language: language)
+            return !names.isEmpty && names.allSatisfy(policy.politeConcepts.contains)
+        }
+        return index.score(question, language: language).filter { !DialogueAction.chatTurns.contains($0.intentID) }
     }
 
     /// The intents a second opinion may settle on: the options of a clarification; the two

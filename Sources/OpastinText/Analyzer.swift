@@ -18,6 +18,14 @@ public struct AnalyzedText: Sendable {
 
     /// The whole message as one Latin key, for display.
     public var latinKey: String { keys.joined(separator: " ") }
+
+    /// The same message without the words whose lexical form `isLeftOut`.
+    public func removingWords(where isLeftOut: (String) -> Bool) -> AnalyzedText {
+        let kept = lexicalForms.indices.filter { !isLeftOut(lexicalForms[$0]) }
+        return AnalyzedText(
+            normalized: normalized, script: script, words: words,
+            keys: kept.map { keys[$0] }, lexicalForms: kept.map { lexicalForms[$0] })
+    }
 }
 
 /// Turns a message into the comparable forms that let `paivakoti` meet `päiväkoti`,

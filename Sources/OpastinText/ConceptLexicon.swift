@@ -189,6 +189,13 @@ public struct ConceptLexicon: Sendable {
         return names
     }
 
+    /// The concepts one word's lexical form names, in a message in `language`.
+    public func names(ofForm form: String, language: LanguageCode?) -> [String] {
+        var names: [String] = []
+        forEachConceptNumber(of: form, allowed: allowed(for: language)) { names.append(concepts[$0]) }
+        return names
+    }
+
     /// Each concept (by number) a word's form names: its whole-word entry, else its longest
     /// matching stem. An Arabic word that names none is tried again without one or two
     /// letters written onto its front: the clitics و ب ل ف ك ("وشغل", the article is

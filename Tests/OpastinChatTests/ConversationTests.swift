@@ -1,5 +1,6 @@
 import OpastinChat
 import OpastinKnowledge
+import OpastinMatch
 import OpastinText
 import Testing
 
@@ -103,6 +104,24 @@ import Testing
         #expect(reply.intent == nil)
         #expect(reply.kind == .fallback)
         #expect(reply.answer.contains("Helsinki neuvoo"))
+    }
+
+    @Test(arguments: [
+        ("Hyvää iltaa! Miten saan lapseni kouluun, kun muutimme juuri Vaasaan?", "school"),
+        ("Спасибо большое! А где взрослому учить финский по вечерам?", "finnish-courses"),
+    ])
+    func aQuestionWrappedInPolitenessIsAnsweredAsTheQuestion(text: String, intent: String) throws {
+        let matcher = EngineFixture.engine.matcher
+        // The polite words alone would win: chat-turn examples are short.
+        let raw = matcher.index.score(matcher.analyzer.analyze(text))
+        #expect(["greeting", "thanks"].contains(raw.first { $0.intentID != "out-of-scope" }?.intentID ?? ""), "\(raw.prefix(3))")
+        var session = Session()
+        let reply = try EngineFixture.engine.reply(to: ChatRequest(text: text), in: &session)
+        #expect(reply.intent == intent || (reply.kind == .city && session.pending != nil), "\(reply.intent ?? "null") \(reply.kind)")
+        #expect(matcher.match(text).decision == .answer(intentID: intent))
+        // A thank-you that is only that stays one.
+        var other = Session()
+        #expect(try EngineFixture.engine.reply(to: ChatRequest(text: "Thank you so much, you helped me a lot today!"), in: &other).intent == "thanks")
     }
 
     @Test func namingACityInAnotherQuestionDoesNotSetIt() throws {
