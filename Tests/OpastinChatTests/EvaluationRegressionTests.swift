@@ -16,24 +16,25 @@ import Testing
     }
 
     @Test func inScopeAccuracyHolds() {
-        // Measured 91.7 % (176/192); a drop of more than a few messages fails.
-        #expect(Self.report.inScope.accuracy >= 0.91, "\(Self.report.inScope)")
+        // Measured 97.9 % (188/192) on 2026-11-24; a drop of more than a few messages fails.
+        #expect(Self.report.inScope.accuracy >= 0.95, "\(Self.report.inScope)")
     }
 
     @Test(arguments: ["fi", "sv", "en", "ru", "ar", "so"])
     func everyLanguageStaysAccurate(language: String) throws {
         let tally = try #require(Self.report.inScopeByLanguage[LanguageCode(language)])
-        // Measured 84–97 % per language (32 messages each).
-        #expect(tally.accuracy >= 0.84, "\(language): \(tally)")
+        // Measured 96.9–100 % per language (32 messages each); three messages lost fails.
+        #expect(tally.accuracy >= 0.9, "\(language): \(tally)")
     }
 
     @Test func fewInScopeMessagesAreRejected() {
-        // Measured 4.7 % (9/192).
-        #expect(Self.report.falseRejections.accuracy <= 0.05, "\(Self.report.falseRejections)")
+        // Measured 2.1 % (4/192); the target is at most 3 %.
+        #expect(Self.report.falseRejections.accuracy <= 0.03, "\(Self.report.falseRejections)")
     }
 
     @Test func outOfScopeMessagesGetNoIntent() {
-        #expect(Self.report.outOfScopeRecall.accuracy >= 0.9, "\(Self.report.outOfScopeRecall)")
+        // Measured 100 % (48/48).
+        #expect(Self.report.outOfScopeRecall.accuracy >= 0.95, "\(Self.report.outOfScopeRecall)")
     }
 
     @Test(arguments: ["fi", "sv", "en", "ru", "ar", "so"])
