@@ -141,6 +141,9 @@ public struct ConceptLexicon: Sendable {
     /// Calls `body` with the feature of each concept a word's form names.
     @inline(__always)
     func forEachConcept(of form: String, allowed: LanguageMask, _ body: (UInt64) -> Void) {
+        // The closure captures the one array it reads, not the whole lexicon (copying the
+        // lexicon into it, once per word, retained each of its tables).
+        let features = features
         forEachConceptNumber(of: form, allowed: allowed) { body(features[$0]) }
     }
 
