@@ -234,7 +234,8 @@ public struct ChatEngine: Sendable {
         }
         return ChatReply(
             language: language, intent: intent.id, confidence: confidence, answer: body, kind: .answer,
-            options: [], sources: replySources(intent, language: language, city: session.city), links: intent.links)
+            options: [], sources: replySources(intent, language: language, city: session.city),
+            links: replyLinks(intent, city: session.city))
     }
 
     /// "And in Vaasa?": the last city-dependent answer again, for the newly named city.
@@ -300,6 +301,18 @@ public struct ChatEngine: Sendable {
         }
         return (relevant.isEmpty ? intent.sources : relevant).map {
             ReplySource(seed: $0.seed, document: documents[$0.seed] ?? $0.seed, location: $0.location, says: $0.says)
+        }
+    }
+
+    /// The intent's links; for an answer given for one city, without the other city's pages
+    /// (a link belongs to a city when its host names it: www.vaasa.fi, www.helsinkikanava.fi),
+    /// as its sources leave out the other city's programme.
+    private func replyLinks(_ intent: Intent, city: City?) -> [String] {
+        guard let city, intent.dependsOnCity else { return intent.links }
+        let otherCities = City.all.filter { $0 != city }
+        return intent.links.filter { link in
+            let host = URL(string: link)?.host?.lowercased() ?? ""
+            return !otherCities.contains { host.contains($0.rawValue) }
         }
     }
 

@@ -151,6 +151,16 @@ import Testing
         #expect(reply.sources.allSatisfy { $0.document.contains(documentWord) }, "\(reply.sources.map(\.document))")
     }
 
+    @Test func aCityAnswerLeavesOutTheOtherCitysLinks() throws {
+        var helsinki = Session(language: "en")
+        let inHelsinki = try EngineFixture.engine.reply(to: ChatRequest(text: "school start for my child", city: "helsinki"), in: &helsinki)
+        #expect(inHelsinki.intent == "school")
+        #expect(!inHelsinki.links.isEmpty && !inHelsinki.links.contains { $0.contains("vaasa") }, "\(inHelsinki.links)")
+        var vaasa = Session(language: "en")
+        let inVaasa = try EngineFixture.engine.reply(to: ChatRequest(text: "school start for my child", city: "vaasa"), in: &vaasa)
+        #expect(inVaasa.links.contains { $0.contains("vaasa") }, "\(inVaasa.links)")
+    }
+
     @Test func everyAnswerCarriesSourcesWithDocumentTitles() throws {
         for intent in EngineFixture.engine.knowledge.intents where intent.topic != "dialogue" && intent.topic != "none" {
             var session = Session(language: "en")
