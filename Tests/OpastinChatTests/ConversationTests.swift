@@ -124,6 +124,19 @@ import Testing
         #expect(try EngineFixture.engine.reply(to: ChatRequest(text: "Thank you so much, you helped me a lot today!"), in: &other).intent == "thanks")
     }
 
+    @Test func aGreetingBeforeAnUnrelatedQuestionGetsTheFallback() throws {
+        let text = "Hej! Vet du när bussen till Åbo går i morgon?"
+        let matcher = EngineFixture.engine.matcher
+        let raw = matcher.index.score(matcher.analyzer.analyze(text))
+        #expect(raw.first { $0.intentID != "out-of-scope" }?.intentID == "greeting", "\(raw.prefix(3))")
+        var session = Session()
+        #expect(try EngineFixture.engine.reply(to: ChatRequest(text: text), in: &session).kind == .fallback)
+        // A greeting alone, and a question to the bot itself, keep their intents.
+        var other = Session()
+        #expect(try EngineFixture.engine.reply(to: ChatRequest(text: "hei, mitä kuuluu?"), in: &other).intent == "greeting")
+        #expect(try EngineFixture.engine.reply(to: ChatRequest(text: "what can you do?"), in: &other).intent == "help")
+    }
+
     @Test func namingACityInAnotherQuestionDoesNotSetIt() throws {
         var session = Session()
         let reply = try EngineFixture.engine.reply(to: ChatRequest(text: "måste man betala hundskatt i Helsingfors?"), in: &session)
