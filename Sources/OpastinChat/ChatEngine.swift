@@ -142,9 +142,11 @@ public struct ChatEngine: Sendable {
         case .fallback:
             if let city = mentionedCity, let reply = cityFollowUp(city, session: &session, match: match) { return reply }
             // A message that names a language and reads most like asking for one ("rud 3alay
-            // bil ingilizi") switches, even when its score alone was too low to answer.
+            // bil ingilizi") switches, even when its score alone was too low to answer; a long
+            // one is about something else ("can I take the driving theory exam in English or
+            // must I take it in Finnish?").
             let top = match.ranked.first?.intentID
-            if let language = requested,
+            if let language = requested, match.analyzed.keys.count < matcher.policy.longMessageWords,
                top == DialogueAction.changeLanguage || match.analyzed.keys.count <= 3
             {
                 return switchLanguage(to: language, session: &session, confidence: match.confidence)

@@ -137,6 +137,14 @@ import Testing
         #expect(try EngineFixture.engine.reply(to: ChatRequest(text: "what can you do?"), in: &other).intent == "help")
     }
 
+    @Test func aLongQuestionNamingLanguagesDoesNotSwitchTheReplyLanguage() throws {
+        var session = Session()
+        let text = "Is the citizenship test held in Finnish or can I do it in English, and how long does it take?"
+        let reply = try EngineFixture.engine.reply(to: ChatRequest(text: text), in: &session)
+        #expect(reply.kind == .fallback && reply.language == "en")
+        #expect(!session.languageIsExplicit)
+    }
+
     @Test func namingACityInAnotherQuestionDoesNotSetIt() throws {
         var session = Session()
         let reply = try EngineFixture.engine.reply(to: ChatRequest(text: "måste man betala hundskatt i Helsingfors?"), in: &session)
