@@ -360,6 +360,14 @@ public final class IntentIndex: Sendable {
         return (rank(query), Double(coverage))
     }
 
+    /// A candidate intent's two most similar examples: their similarities, and the first
+    /// one's number within the intent (-1 while none has scored).
+    private struct NearestExamples {
+        var first: Float = 0
+        var second: Float = 0
+        var closest = -1
+    }
+
     private func rank(_ query: [(FeatureEntry, Float)]) -> [IntentScore] {
 
         // The message's features' blocks lie scattered over megabytes: ask for all their
@@ -412,9 +420,7 @@ public final class IntentIndex: Sendable {
         // Per candidate: the best and second-best example (so one lucky example counts less
         // than two good ones), to be blended with the intent's centroid, which credits a long
         // message whose words are spread over several examples.
-        var first = [Float](repeating: 0, count: candidates.count)
-        var second = [Float](repeating: 0, count: candidates.count)
-        var closest = [Int](repeating: -1, count: candidates.count)
+        var nearest = [NearestExamples](repeating: NearestExamples(), count: candidates.count)
         let exactBits = intentIDs.count <= 64
         withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { similarity in
             // The slots in the order they first scored, each once, with their candidate: the
@@ -455,7 +461,8 @@ public final class IntentIndex: Sendable {
                                     let posting = blocks[position]
                                     let slot = block + posting.example
                                     if similarity[slot] == 0 {
-                                        touched[touchedCount] = (Int32(slot), Int32(candidate))
+                                        // Both fit: a slot is under (candidates × 65,536).
+                                        touched[touchedCount] = (Int32(truncatingIfNeeded: slot), Int32(truncatingIfNeeded: candidate))
                                         touchedCount += 1
                                     }
                                     similarity[slot] += weight * posting.weight
@@ -464,27 +471,31 @@ public final class IntentIndex: Sendable {
                         }
                     }
                 }
-                for (slot, candidate) in touched[..<touchedCount] {
-                    let value = similarity[Int(slot)], owner = Int(candidate)
-                    if value > first[owner] {
-                        second[owner] = first[owner]
-                        first[owner] = value
-                        closest[owner] = Int(slot) - blockStart[owner]
-                    } else if value > second[owner] {
-                        second[owner] = value
+                // Through a pointer: array writes here checked uniqueness once per touched slot.
+                nearest.withUnsafeMutableBufferPointer { nearest in
+                    for (slot, candidate) in touched[..<touchedCount] {
+                        let value = similarity[Int(slot)], owner = Int(candidate)
+                        if value > nearest[owner].first {
+                            nearest[owner].second = nearest[owner].first
+                            nearest[owner].first = value
+                            nearest[owner].closest = Int(slot) - blockStart[owner]
+                        } else if value > nearest[owner].second {
+                            nearest[owner].second = value
+                        }
                     }
                 }
             }
         }
         var scores: [IntentScore] = []
         scores.reserveCapacity(candidates.count)
-        for (position, intent) in candidates.enumerated() where closest[position] >= 0 {
+        for (position, intent) in candidates.enumerated() where nearest[position].closest >= 0 {
+            let examples = nearest[position]
             scores.append(IntentScore(
                 intentID: intentIDs[intent],
                 // At most 1: the concept pairs add to a cosine similarity.
-                score: Double(min(1, (1 - centroidShare) * (0.75 * first[position] + 0.25 * second[position])
+                score: Double(min(1, (1 - centroidShare) * (0.75 * examples.first + 0.25 * examples.second)
                     + centroidShare * centroidSimilarity[intent])),
-                closestExample: exampleText[Int(intentFirstExample[intent]) + closest[position]]))
+                closestExample: exampleText[Int(intentFirstExample[intent]) + examples.closest]))
         }
         return scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
     }

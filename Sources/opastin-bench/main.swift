@@ -34,7 +34,7 @@ func residentMegabytes() -> Double {
 }
 
 /// Messages to time: the evaluation file's if given, else every example.
-let evaluationPath = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") && !["analyze", "score", "language", "match", "reply"].contains($0) } ?? root.appendingPathComponent("Tests/Evaluation/evaluation.jsonl").path
+let evaluationPath = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") && !["analyze", "score", "language", "index", "match", "reply"].contains($0) } ?? root.appendingPathComponent("Tests/Evaluation/evaluation.jsonl").path
 let evaluationMessages = (try? EvaluationReport.readCases(URL(fileURLWithPath: evaluationPath)).map(\.text)) ?? []
 let messages = evaluationMessages.isEmpty ? engine.knowledge.intents.flatMap { $0.examples.values.joined() } : evaluationMessages
 
@@ -77,7 +77,9 @@ let matcher = engine.matcher
 let analyzedMessages = Dictionary(messages.map { ($0, matcher.analyzer.analyze($0)) }, uniquingKeysWith: { first, _ in first })
 
 // `opastin-bench --profile PART`: runs one part in a loop for a few seconds and exits, for
-// `perf record` (PART: analyze, score, language, match, reply).
+// `perf record` or `valgrind --tool=callgrind` (PART: analyze, score, language, index (the
+// match without the classifier, as timed against the target), match, reply).
+let indexOnly = Matcher(index: matcher.index, analyzer: matcher.analyzer)
 if let flag = CommandLine.arguments.firstIndex(of: "--profile"), flag + 1 < CommandLine.arguments.count {
     let part = CommandLine.arguments[flag + 1]
     let until = ContinuousClock.now + .seconds(5)
@@ -90,6 +92,7 @@ if let flag = CommandLine.arguments.firstIndex(of: "--profile"), flag + 1 < Comm
             case "analyze": _ = matcher.analyzer.analyze(message)
             case "score": _ = matcher.index.score(analyzedMessages[message]!)
             case "language": _ = engine.languageIdentifier.identify(analyzedMessages[message]!)
+            case "index": _ = indexOnly.match(message)
             case "match": _ = matcher.match(message)
             default: _ = try? engine.reply(to: ChatRequest(text: message), in: &session)
             }
@@ -101,7 +104,6 @@ if let flag = CommandLine.arguments.firstIndex(of: "--profile"), flag + 1 < Comm
 let analyzeTime = time(rounds: 20) { _ = matcher.analyzer.analyze($0) }
 let scoreTime = time(rounds: 20) { _ = matcher.index.score(analyzedMessages[$0]!) }
 let languageTime = time(rounds: 20) { _ = engine.languageIdentifier.identify(analyzedMessages[$0]!) }
-let indexOnly = Matcher(index: matcher.index, analyzer: matcher.analyzer)
 let indexMatchTime = time(rounds: 20) { _ = indexOnly.match($0) }
 let matchTime = time(rounds: 20) { _ = matcher.match($0) }
 let replyTime = time(rounds: 5) { message in
