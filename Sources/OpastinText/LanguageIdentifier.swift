@@ -122,18 +122,18 @@ public struct LanguageIdentifier: Sendable {
                 cprefetch_read(base + Int(row) * width)
             }
         }
+        // Every variant's sum, not only the candidates': a row is a few adjacent floats, added
+        // in one pass, where picking out the candidates' was a loop of its own per feature.
         var sums = [Float](repeating: 0, count: width)
         sums.withUnsafeMutableBufferPointer { sums in
             logProbabilities.withUnsafeBufferPointer { table in
                 unseenLogProbability.withUnsafeBufferPointer { unseen in
+                    guard let tableBase = table.baseAddress, let unseenBase = unseen.baseAddress, let sums = sums.baseAddress
+                    else { return }
                     for (position, entry) in features.enumerated() {
                         let row = featureRows[position]
-                        if row >= 0 {
-                            let base = Int(row) * width
-                            for index in candidates { sums[index] += entry.count * table[base + index] }
-                        } else {
-                            for index in candidates { sums[index] += entry.count * unseen[index] }
-                        }
+                        let values = row >= 0 ? tableBase + Int(row) * width : unseenBase
+                        for index in 0..<width { sums[index] += entry.count * values[index] }
                     }
                 }
             }
