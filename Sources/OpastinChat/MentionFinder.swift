@@ -87,8 +87,12 @@ struct AliasIndex<Value: Hashable & Sendable>: Sendable {
     /// A word's first three UTF-8 bytes in one number (fewer bytes for a shorter word). A word
     /// that names an alias starts with the alias, so it shares the alias's key.
     static func prefixKey(_ word: String) -> UInt32 {
-        var key: UInt32 = 0
-        for byte in word.utf8.prefix(3) { key = key << 8 | UInt32(byte) }
+        var key: UInt32 = 0, taken = 0
+        for byte in word.utf8 {
+            key = key << 8 | UInt32(byte)
+            taken += 1
+            if taken == 3 { break }
+        }
         return key
     }
 
@@ -98,6 +102,6 @@ struct AliasIndex<Value: Hashable & Sendable>: Sendable {
     /// rest of the lookup).
     static func matches(_ word: String, _ alias: String) -> Bool {
         let wordLength = word.utf8.count, aliasLength = alias.utf8.count
-        return word == alias || (aliasLength >= 4 && wordLength - aliasLength <= 4 && word.utf8.starts(with: alias.utf8))
+        return word == alias || (aliasLength >= 4 && wordLength - aliasLength <= 4 && word.hasPrefix(alias))
     }
 }
