@@ -48,19 +48,30 @@ public enum ProtocolCodec {
         guard case .string(let message) = textValue else {
             return .failure(ProtocolError(code: "invalid_text", message: "`text` must be a string", id: id))
         }
-        var request = ChatRequest(id: id, text: message)
-        for (field, keyPath) in [("session", \ChatRequest.session), ("lang", \.language), ("city", \.city)] {
-            guard let fieldValue = fields[field], fieldValue != .null else { continue }
+        /// An optional string field; a field of another type is an error.
+        func optionalString(_ field: String) throws(ProtocolError) -> String? {
+            guard let fieldValue = fields[field], fieldValue != .null else { return nil }
             guard case .string(let string) = fieldValue else {
-                return .failure(ProtocolError(code: "invalid_\(field)", message: "`\(field)` must be a string", id: id))
+                throw ProtocolError(code: "invalid_\(field)", message: "`\(field)` must be a string", id: id)
             }
-            request[keyPath: keyPath] = string
+            return string
         }
-        return .success(request)
+        do {
+            return .success(ChatRequest(
+                id: id, session: try optionalString("session"), text: message,
+                language: try optionalString("lang"), city: try optionalString("city")))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Encodes a reply as one JSON line (without the newline).
     public static func encode(_ reply: ChatReply, includeDiagnostics: Bool = false) -> String {
+        String(decoding: encodedBytes(reply, includeDiagnostics: includeDiagnostics), as: UTF8.self)
+    }
+
+    /// The same line as UTF-8 bytes, for a socket: no `String` is made of them.
+    public static func encodedBytes(_ reply: ChatReply, includeDiagnostics: Bool = false) -> [UInt8] {
         // Written member by member, in protocol order: building a `JSONValue` tree first (a
         // dictionary per source, its keys sorted) cost more than the writing.
         var writer = JSONWriter()
@@ -75,16 +86,22 @@ public enum ProtocolCodec {
             if !reply.options.isEmpty {
                 object.member("options") { array in
                     array.writeArray(reply.options) { item, option in
-                        item.writeObject([("label", .string(option.label)), ("number", .integer(option.number)), ("value", .string(option.value))])
+                        item.writeObject { object in
+                            object.member("label", .string(option.label))
+                            object.member("number", .integer(option.number))
+                            object.member("value", .string(option.value))
+                        }
                     }
                 }
             }
             object.member("sources") { array in
                 array.writeArray(reply.sources) { item, source in
-                    item.writeObject([
-                        ("document", .string(source.document)), ("says", .string(source.says)),
-                        ("seed", .string(source.seed)), ("where", .string(source.location)),
-                    ])
+                    item.writeObject { object in
+                        object.member("document", .string(source.document))
+                        object.member("says", .string(source.says))
+                        object.member("seed", .string(source.seed))
+                        object.member("where", .string(source.location))
+                    }
                 }
             }
             object.member("links") { array in array.writeArray(reply.links) { item, link in item.write(.string(link)) } }
@@ -93,7 +110,7 @@ public enum ProtocolCodec {
                 object.member("staff", diagnostics.json)
             }
         }
-        return writer.output
+        return writer.outputBytes
     }
 
     /// Encodes an error as one JSON line.
@@ -160,23 +177,33 @@ public struct LineConversation: Sendable {
 
     /// One request line in, one reply line out (without newline).
     public mutating func handle(line: [UInt8]) -> String {
+        String(decoding: replyBytes(to: line), as: UTF8.self)
+    }
+
+    /// The same reply line as UTF-8 bytes, for a socket.
+    public mutating func replyBytes(to line: [UInt8]) -> [UInt8] {
         switch ProtocolCodec.decode(line) {
         case .failure(let error):
-            return ProtocolCodec.encode(error)
+            return Array(ProtocolCodec.encode(error).utf8)
         case .success(let request):
-            return handle(request)
+            return replyBytes(to: request)
         }
     }
 
     /// Answers a decoded request in its session.
     public mutating func handle(_ request: ChatRequest) -> String {
+        String(decoding: replyBytes(to: request), as: UTF8.self)
+    }
+
+    private mutating func replyBytes(to request: ChatRequest) -> [UInt8] {
         var session = request.session.map { sessions.session(named: $0) } ?? streamSession
         do {
-            let reply = try engine.reply(to: request, in: &session)
+            // Through `shared`: the `engine` property would copy the engine's fields per request.
+            let reply = try shared.engine.reply(to: request, in: &session)
             if let name = request.session { sessions.store(session, named: name) } else { streamSession = session }
-            return ProtocolCodec.encode(reply, includeDiagnostics: includeDiagnostics)
+            return ProtocolCodec.encodedBytes(reply, includeDiagnostics: includeDiagnostics)
         } catch {
-            return ProtocolCodec.encode(ProtocolError(code: error.code, message: error.message, id: request.id))
+            return Array(ProtocolCodec.encode(ProtocolError(code: error.code, message: error.message, id: request.id)).utf8)
         }
     }
 }

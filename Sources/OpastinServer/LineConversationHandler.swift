@@ -60,17 +60,17 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     /// The reply line to one frame, without its newline but with room for it.
     ///
-    /// The one place a request becomes reply bytes: `LineConversation.handle(line:)` returns a
-    /// `String`, copied here into the connection's buffer.
+    /// The one place a request becomes reply bytes: `LineConversation.replyBytes(to:)` returns
+    /// the line's UTF-8, copied here into the connection's buffer.
     private func reply(to frame: LineFrame, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let reply: String
+        let reply: [UInt8]
         switch frame {
-        case .line(let bytes): reply = conversation.handle(line: bytes)
-        case .tooLong: reply = ProtocolCodec.encode(ProtocolError.lineTooLong(limit: maximumLineBytes))
+        case .line(let bytes): reply = conversation.replyBytes(to: bytes)
+        case .tooLong: reply = Array(ProtocolCodec.encode(ProtocolError.lineTooLong(limit: maximumLineBytes)).utf8)
         }
-        if logMessages { log(frame, reply: reply) }
-        var buffer = allocator.buffer(capacity: reply.utf8.count + 1)
-        buffer.writeString(reply)
+        if logMessages { log(frame, reply: String(decoding: reply, as: UTF8.self)) }
+        var buffer = allocator.buffer(capacity: reply.count + 1)
+        buffer.writeBytes(reply)
         return buffer
     }
 

@@ -88,6 +88,12 @@ public struct LanguageIdentifier: Sendable {
 
     /// The language of a message, or nil when it is too short or too ambiguous to tell.
     public func identify(_ analyzed: AnalyzedText) -> LanguageGuess? {
+        // Only one language is written in this script (Arabic, Cyrillic): the script alone
+        // decides, and the model need not be read at all.
+        let variants = variantOrder.filter { $0.script == analyzed.script }
+        if let only = variants.first, variants.allSatisfy({ $0.language == only.language }) {
+            return analyzed.words.contains(where: Self.hasLetter) ? LanguageGuess(language: only.language, script: only.script, confidence: 1) : nil
+        }
         let ranked = rank(analyzed)
         guard let best = ranked.first else { return nil }
         let letters = analyzed.words.reduce(0) { $0 + $1.unicodeScalars.count }
@@ -155,10 +161,7 @@ public struct LanguageIdentifier: Sendable {
             var hasLetter = false
             for scalar in word.unicodeScalars {
                 scalars.append(scalar.value)
-                // ASCII decided without a Unicode property lookup (only its letters are alphabetic).
-                if !hasLetter && (scalar.value < 0x80 ? (scalar.value | 0x20) &- 0x61 < 26 : scalar.properties.isAlphabetic) {
-                    hasLetter = true
-                }
+                if !hasLetter && isLetter(scalar) { hasLetter = true }
             }
             scalars.append(0x24)
             guard hasLetter else { continue }
@@ -170,6 +173,17 @@ public struct LanguageIdentifier: Sendable {
             }
         }
         return hashes
+    }
+
+    /// ASCII decided without a Unicode property lookup (only its letters are alphabetic).
+    @inline(__always)
+    private static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? (scalar.value | 0x20) &- 0x61 < 26 : scalar.properties.isAlphabetic
+    }
+
+    /// Whether a word has a letter: words without one give no features.
+    private static func hasLetter(_ word: String) -> Bool {
+        word.unicodeScalars.contains(where: isLetter)
     }
 
     @inline(__always)
