@@ -82,29 +82,51 @@ public final class Analyzer: Sendable {
     /// A word in Latin letters, ASCII only, with romanisation variants folded together.
     public func latinKey(of word: String) -> String {
         if word.isASCII { return RomanizationFolding.fold(word) }
-        var latin = ""
-        latin.reserveCapacity(word.utf8.count)
-        let missing = letterKeys.withLock { table -> [Unicode.Scalar] in
-            var missing: [Unicode.Scalar] = []
-            for scalar in word.unicodeScalars where scalar.value >= 0x80 && table[scalar.value] == nil {
-                missing.append(scalar)
-            }
-            return missing
-        }
-        if !missing.isEmpty {
-            let computed = missing.map { ($0.value, transliterate($0)) }
-            letterKeys.withLock { table in for (scalar, key) in computed { table[scalar] = key } }
-        }
-        letterKeys.withLock { table in
+        // One pass under the lock, the letters' keys appended as bytes; a letter not seen
+        // before sends the word down the slow path.
+        var latin: [UInt8] = []
+        latin.reserveCapacity(word.utf8.count * 2)
+        let complete = letterKeys.withLock { table -> Bool in
             for scalar in word.unicodeScalars {
                 if scalar.value < 0x80 {
-                    latin.unicodeScalars.append(scalar)
+                    latin.append(UInt8(truncatingIfNeeded: scalar.value))
                 } else if let key = table[scalar.value] {
-                    latin += key
+                    latin.append(contentsOf: key.utf8)
+                } else {
+                    return false
                 }
             }
+            return true
         }
-        return RomanizationFolding.fold(latin)
+        if !complete { latin = latinBytesRemembering(word) }
+        return RomanizationFolding.fold(String(decoding: latin, as: UTF8.self))
+    }
+
+    /// The most letters whose keys are remembered: every script in use fits many times over,
+    /// and a client sending all of Unicode cannot make the table grow without bound.
+    static let maximumRememberedLetters = 8_192
+
+    /// A word's Latin letters, transliterating the letters not seen before (outside the lock:
+    /// ICU is slow) and remembering their keys.
+    private func latinBytesRemembering(_ word: String) -> [UInt8] {
+        var keys: [UInt32: String] = [:]
+        for scalar in word.unicodeScalars where scalar.value >= 0x80 && keys[scalar.value] == nil {
+            keys[scalar.value] = letterKeys.withLock { $0[scalar.value] } ?? transliterate(scalar)
+        }
+        letterKeys.withLock { table in
+            for (scalar, key) in keys where table[scalar] == nil && table.count < Self.maximumRememberedLetters {
+                table[scalar] = key
+            }
+        }
+        var latin: [UInt8] = []
+        for scalar in word.unicodeScalars {
+            if scalar.value < 0x80 {
+                latin.append(UInt8(truncatingIfNeeded: scalar.value))
+            } else {
+                latin.append(contentsOf: (keys[scalar.value] ?? "").utf8)
+            }
+        }
+        return latin
     }
 
     /// ICU's Latin form of one letter, through the transform for its script.

@@ -48,10 +48,18 @@ public struct Script: Hashable, Sendable, CustomStringConvertible {
         guard let best = counts.max(by: { $0.count < $1.count || ($0.count == $1.count && $0.script > $1.script) }) else {
             return .unknown
         }
-        return Script(name(of: best.script))
+        return named(best.script)
     }
 
     private static let latinCode: Int32 = 25  // USCRIPT_LATIN
+
+    /// The scripts of the first ICU script codes (every script in use), looked up once: the
+    /// lookup and the string made from it were a twentieth of analysing a message.
+    private static let byCode: [Script] = (0..<256).map { Script(name(of: $0)) }
+
+    private static func named(_ script: Int32) -> Script {
+        byCode.indices.contains(Int(script)) ? byCode[Int(script)] : Script(name(of: script))
+    }
 
     private static func name(of script: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: 16)
