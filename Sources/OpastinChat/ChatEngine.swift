@@ -284,7 +284,8 @@ public struct ChatEngine: Sendable {
         let options = languages.enumerated().map { ReplyOption(number: $0 + 1, label: knowledge.locales[$1]?.name ?? $1.rawValue, value: $1.rawValue) }
         return ChatReply(
             language: locale.code, intent: DialogueAction.changeLanguage, confidence: 1,
-            answer: numbered(options), kind: .clarify, options: options, sources: [], links: [])
+            answer: [locale.string(.languageQuestion), numbered(options), locale.string(.clarifyHint)].joined(separator: "\n"),
+            kind: .clarify, options: options, sources: [], links: [])
     }
 
     /// Switches the session language for good and says so in the new language.

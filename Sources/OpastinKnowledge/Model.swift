@@ -114,7 +114,7 @@ public struct LocaleStrings: Sendable {
 /// The UI strings every locale must have, with the placeholders each must contain.
 public enum UIString: String, CaseIterable, Sendable {
     case greeting, kioskHelp = "kiosk_help", help, fallback, clarify, clarifyHint = "clarify_hint"
-    case cityQuestion = "city_question", citySet = "city_set", languageSet = "language_set"
+    case cityQuestion = "city_question", citySet = "city_set", languageQuestion = "language_question", languageSet = "language_set"
     case sourcesLabel = "sources_label", linksLabel = "links_label", resetDone = "reset_done"
     case errorEmpty = "error_empty", errorTooLong = "error_too_long"
     case errorUnknownLanguage = "error_unknown_language", errorUnknownCommand = "error_unknown_command"

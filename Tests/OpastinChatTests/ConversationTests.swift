@@ -77,6 +77,20 @@ import Testing
         #expect(reply.language == LanguageCode(language))
     }
 
+    @Test func askingForAnotherLanguageWithoutNamingOneListsThemUnderAQuestion() throws {
+        var session = Session(language: "fi")
+        let replies = try EngineFixture.conversation(["vaihda kieli", "6"], session: &session)
+        #expect(replies[0].kind == .clarify)
+        #expect(replies[0].options.map(\.value) == ["ar", "en", "fi", "ru", "so", "sv"])
+        // The question and the hint in the session's language, each language's name in itself.
+        let lines = replies[0].answer.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Valitse kieli:")
+        #expect(lines.last == "Vastaa numerolla.")
+        #expect(lines.contains("4. русский"))
+        #expect(replies[1].intent == "change-language")
+        #expect(replies[1].language == "sv")
+    }
+
     @Test func languageFieldOverridesDetection() throws {
         var session = Session()
         let reply = try EngineFixture.engine.reply(to: ChatRequest(text: "päiväkoti", language: "so"), in: &session)

@@ -39,6 +39,7 @@ struct FixtureFolder {
           clarify_hint: Answer with the number.
           city_question: Helsinki or Vaasa?
           city_set: "OK, {city}."
+          language_question: "Choose a language:"
           language_set: OK, English.
           sources_label: Sources
           links_label: More

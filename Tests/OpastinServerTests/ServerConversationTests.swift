@@ -49,6 +49,41 @@ extension ServerSuites {
             }
         }
 
+        /// A clarification, its option chosen by number, the city question, then the other city.
+        @Test func clarificationThenCityThenFollowUpOverTCP() async throws {
+            try await withDeadline {
+                try await TestServer.with { server in
+                    let client = try await TestClient.connect(to: server)
+                    try await client.session { conversation in
+                        // "Language courses" in Arabic typed in Latin letters: which language,
+                        // and for work or not, is left open, so the closest intents are asked about.
+                        let question = try await conversation.ask(request(["id": "a", "text": "dawrat lugha"]))
+                        #expect(question["kind"] as? String == "clarify")
+                        #expect(question["lang"] as? String == "ar")
+                        let options = try #require(question["options"] as? [[String: Any]])
+                        let values = options.compactMap { $0["value"] as? String }
+                        #expect(values.contains("finnish-courses"))
+
+                        let chosen = try #require(values.firstIndex(of: "finnish-courses")) + 1
+                        let city = try await conversation.ask(request(["id": "b", "text": "\(chosen)"]))
+                        #expect(city["intent"] as? String == "finnish-courses")
+                        #expect(city["kind"] as? String == "city")
+                        #expect(city["lang"] as? String == "ar")
+
+                        let vaasa = try await conversation.ask(request(["id": "c", "text": "2"]))
+                        #expect(vaasa["kind"] as? String == "answer")
+                        #expect(vaasa["city"] as? String == "vaasa")
+                        #expect(vaasa["intent"] as? String == "finnish-courses")
+
+                        let helsinki = try await conversation.ask(request(["id": "d", "text": "and in Helsinki?"]))
+                        #expect(helsinki["intent"] as? String == "finnish-courses")
+                        #expect(helsinki["city"] as? String == "helsinki")
+                        #expect(helsinki["id"] as? String == "d")
+                    }
+                }
+            }
+        }
+
         @Test func readyLineNamesTheRealPort() async throws {
             try await withDeadline {
                 try await TestServer.with { server in
