@@ -29,7 +29,7 @@ public enum ProtocolCodec {
         guard let text = String(validating: line, as: UTF8.self) else {
             return .failure(ProtocolError(code: "invalid_utf8", message: "the line is not valid UTF-8"))
         }
-        guard !text.trimmingWhitespace().isEmpty else {
+        guard !isBlank(line, text) else {
             return .failure(ProtocolError(code: "empty_line", message: "the line is empty; send one JSON object per line"))
         }
         let value: JSONValue
@@ -63,6 +63,13 @@ public enum ProtocolCodec {
         } catch {
             return .failure(error)
         }
+    }
+
+    /// Whether a line holds only whitespace, decided on its bytes unless its first byte that
+    /// is not ASCII whitespace is not ASCII at all (the usual `{` ends it at once).
+    private static func isBlank(_ line: [UInt8], _ text: String) -> Bool {
+        guard let first = line.first(where: { $0 != 0x20 && !(0x09...0x0D).contains($0) }) else { return true }
+        return first >= 0x80 && text.trimmingWhitespace().isEmpty
     }
 
     /// Encodes a reply as one JSON line (without the newline).

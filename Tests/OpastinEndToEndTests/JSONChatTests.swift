@@ -41,6 +41,8 @@ import Testing
         (#"{"text":"hei","city":"tampere"}"#, "unknown_city"),
         (#"{"text":"hei","session":5}"#, "invalid_session"),
         ("   ", "empty_line"),
+        // Whitespace beyond ASCII (ideographic space, no-break space) is whitespace too.
+        ("\u{3000} \u{00A0}", "empty_line"),
     ])
     func badRequestGetsItsErrorCodeAndTheNextLineIsStillAnswered(line: String, code: String) throws {
         let output = try BinaryRunner.run(["chat", "--json"], lines: [line, #"{"id":9,"text":"hello"}"#])
