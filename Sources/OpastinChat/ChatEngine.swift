@@ -139,6 +139,11 @@ public struct ChatEngine: Sendable {
         }
         let mentionedCity = mentions.city(in: match.analyzed)
         switch match.decision {
+        case .answer(DialogueAction.changeLanguage) where requested == nil && !namesLanguage(match.analyzed):
+            // Which language? is asked only of a message about language ("vaihda kieli",
+            // "another language please"): "Osaatko laulaa?" (can you sing?) shares only
+            // "osaatko" with the examples that ask "osaatko englantia?".
+            return fallback(confidence: match.confidence, session: session)
         case .answer(let intentID):
             return answer(intentID, match: match, mentionedCity: mentionedCity, requested: requested, session: &session)
         case .clarify(let intentIDs):
@@ -173,11 +178,24 @@ public struct ChatEngine: Sendable {
             {
                 return answer(DialogueAction.setCity, match: match, mentionedCity: city, session: &session)
             }
-            let locale = locale(session.language)
-            return ChatReply(
-                language: locale.code, intent: nil, confidence: match.confidence, answer: locale.string(.fallback),
-                kind: .fallback, options: [], sources: [], links: [])
+            return fallback(confidence: match.confidence, session: session)
         }
+    }
+
+    /// Nothing to answer: says so in the session's language.
+    private func fallback(confidence: Double, session: Session) -> ChatReply {
+        let locale = locale(session.language)
+        return ChatReply(
+            language: locale.code, intent: nil, confidence: confidence, answer: locale.string(.fallback),
+            kind: .fallback, options: [], sources: [], links: [])
+    }
+
+    /// The concepts that make a message about language: a language, speaking, Finnish or
+    /// Swedish (read in every language's lists).
+    private static let languageConcepts: Set<String> = ["language", "speak", "finnish-language", "swedish-language"]
+
+    private func namesLanguage(_ analyzed: AnalyzedText) -> Bool {
+        matcher.index.concepts.names(in: analyzed, language: nil).contains(where: Self.languageConcepts.contains)
     }
 
     /// Takes the resident's answer to a question the last reply asked; nil when the message
@@ -232,11 +250,7 @@ public struct ChatEngine: Sendable {
         default:
             break
         }
-        guard let intent = knowledge.intent(intentID) else {
-            let locale = locale(session.language)
-            return ChatReply(language: locale.code, intent: nil, confidence: 0, answer: locale.string(.fallback),
-                             kind: .fallback, options: [], sources: [], links: [])
-        }
+        guard let intent = knowledge.intent(intentID) else { return fallback(confidence: 0, session: session) }
         if let mentionedCity, intent.dependsOnCity { session.city = mentionedCity }
         let (language, answerText) = answerText(of: intent, in: session.language)
         guard let text = answerText.text(for: session.city) else {

@@ -77,6 +77,17 @@ import Testing
         #expect(reply.language == LanguageCode(language))
     }
 
+    /// "Can you dance?" shares only "osaatko" with "osaatko englantia?": it is not about
+    /// language, so the language list is not offered.
+    @Test(arguments: ["osaatko tanssia?", "osaatko piirtää?"])
+    func aCanYouQuestionThatIsNotAboutLanguageGetsTheFallback(text: String) throws {
+        var session = Session()
+        let reply = try EngineFixture.engine.reply(to: ChatRequest(text: text), in: &session)
+        #expect(reply.kind == .fallback, "\(text) → \(reply.kind) \(reply.intent ?? "null")")
+        #expect(reply.intent == nil)
+        #expect(session.pending == nil)
+    }
+
     @Test func askingForAnotherLanguageWithoutNamingOneListsThemUnderAQuestion() throws {
         var session = Session(language: "fi")
         let replies = try EngineFixture.conversation(["vaihda kieli", "6"], session: &session)
