@@ -102,6 +102,9 @@ public final class Analyzer: Sendable {
         return RomanizationFolding.fold(String(decoding: latin, as: UTF8.self))
     }
 
+    /// How many letters' keys are remembered (for tests).
+    var rememberedLetterCount: Int { letterKeys.withLock { $0.count } }
+
     /// The most letters whose keys are remembered: every script in use fits many times over,
     /// and a client sending all of Unicode cannot make the table grow without bound.
     static let maximumRememberedLetters = 8_192

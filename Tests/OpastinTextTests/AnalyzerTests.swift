@@ -1,4 +1,4 @@
-import OpastinText
+@testable import OpastinText
 import Testing
 
 @Suite struct AnalyzerTests {
@@ -120,5 +120,25 @@ import Testing
             for _ in 0..<32 { group.addTask { transliterator.transliterate("привет мир") } }
             for await result in group { #expect(result == "privet mir") }
         }
+    }
+}
+
+/// A client that sends thousands of different characters must not make the analyzer's table
+/// of transliterated letters grow without bound; words with letters beyond it still get keys.
+@Suite struct LetterKeyBoundTests {
+    @Test func rememberedLettersStopAtTheLimitAndLaterLettersStillGetKeys() throws {
+        let analyzer = try Analyzer()
+        let limit = Analyzer.maximumRememberedLetters
+        // Han characters, eight to a word: more distinct letters than the limit.
+        let letters = (0x4E00..<(0x4E00 + limit + 800)).compactMap(Unicode.Scalar.init)
+        for start in stride(from: 0, to: letters.count, by: 8) {
+            let word = String(String.UnicodeScalarView(letters[start..<min(start + 8, letters.count)]))
+            _ = analyzer.latinKey(of: word)
+        }
+        #expect(analyzer.rememberedLetterCount == limit)
+        let late = String(String.UnicodeScalarView(letters.suffix(8)))
+        let key = analyzer.latinKey(of: late)
+        #expect(!key.isEmpty)
+        #expect(key == analyzer.latinKey(of: late), "the same key every time, remembered or not")
     }
 }
