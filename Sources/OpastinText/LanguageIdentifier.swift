@@ -166,13 +166,34 @@ public struct LanguageIdentifier: Sendable {
             scalars.append(0x24)
             guard hasLetter else { continue }
             hashes.append((hash(scalars, 0, scalars.count, seed: 1), 3))
-            for length in 1...3 where scalars.count >= length {
-                for start in 0...(scalars.count - length) {
-                    hashes.append((hash(scalars, start, length, seed: 0), 1))
+            appendGrams(of: scalars, to: &hashes)
+        }
+        return hashes
+    }
+
+    /// A bounded word's 1-, 2- and 3-grams, in that order, each in start order. Each start is
+    /// hashed once and extended (FNV-1a runs left to right) rather than rehashed per length.
+    @inline(__always)
+    private static func appendGrams(of scalars: [UInt32], to hashes: inout [(feature: UInt64, count: Float)]) {
+        // At least three: the bounds and a letter.
+        let count = scalars.count, base = hashes.count
+        let bigrams = base + count, trigrams = bigrams + count - 1
+        hashes.append(contentsOf: repeatElement((feature: UInt64(0), count: Float(1)), count: 3 * count - 3))
+        hashes.withUnsafeMutableBufferPointer { hashes in
+            scalars.withUnsafeBufferPointer { scalars in
+                for start in 0..<count {
+                    var hash = FNV1a(seed: 0)
+                    hash.mix(UInt64(scalars[start]))
+                    hashes[base + start].feature = hash.value
+                    guard start + 1 < count else { continue }
+                    hash.mix(UInt64(scalars[start + 1]))
+                    hashes[bigrams + start].feature = hash.value
+                    guard start + 2 < count else { continue }
+                    hash.mix(UInt64(scalars[start + 2]))
+                    hashes[trigrams + start].feature = hash.value
                 }
             }
         }
-        return hashes
     }
 
     /// ASCII decided without a Unicode property lookup (only its letters are alphabetic).

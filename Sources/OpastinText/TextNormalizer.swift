@@ -5,7 +5,10 @@ public enum TextNormalizer {
     /// NFKC case folding: full-width and ligature forms become plain letters, case is folded,
     /// and default-ignorable characters (zero-width joiners and spaces, bidi controls) vanish.
     public static func foldCase(_ text: String) -> String {
-        if text.isASCII { return text.lowercased() }
+        if text.isASCII {
+            // Most messages are already lower case: no new string for them.
+            return text.utf8.contains(where: { (0x41...0x5A).contains($0) }) ? text.lowercased() : text
+        }
         let source = text.utf16Units
         let folded = source.withUnsafeBufferPointer { src in
             withICUOutput(capacityHint: source.count * 2 + 8) { dest, capacity in

@@ -1,4 +1,4 @@
-import OpastinMatch
+@testable import OpastinMatch
 import OpastinText
 import Testing
 
@@ -35,5 +35,31 @@ import Testing
         for text in ["päiväkoti", "weather", "квартира", "xyz"] {
             #expect(copy.predict(text) == Self.classifier.predict(text))
         }
+    }
+}
+
+/// The classifier's n-grams against scikit-learn's `char_wb` definition, written plainly.
+@Suite struct ClassifierGramTests {
+    /// Each word padded with a space on both sides; per length 2…5, every substring of that
+    /// length, or the whole padded word once when it is shorter; then the extra features.
+    static func reference(_ text: String, more: [UInt64]) -> [UInt64] {
+        var grams: [UInt64] = []
+        for word in text.split(whereSeparator: \.isWhitespace) {
+            let padded = [UInt32(0x20)] + word.unicodeScalars.map(\.value) + [0x20]
+            for length in 2...5 {
+                let starts = padded.count >= length ? Array(0...(padded.count - length)) : [0]
+                for start in starts {
+                    var hash = FNV1a(seed: 0x5EED)
+                    for scalar in padded[start..<min(start + length, padded.count)] { hash.mix(UInt64(scalar)) }
+                    grams.append(hash.value)
+                }
+            }
+        }
+        return grams + more
+    }
+
+    @Test(arguments: ["a", "ab", "abc", "abcd", "päiväkoti", "x yz  kurssi\tjoo", "как записаться", "دورة", "  ", ""])
+    func gramsAreCharWordBoundedNGrams(text: String) {
+        #expect(LinearClassifier.grams(of: text, more: [7, 9]) == Self.reference(text, more: [7, 9]))
     }
 }
