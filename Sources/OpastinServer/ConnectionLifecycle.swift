@@ -24,12 +24,8 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// How long no new bytes may arrive before a draining connection counts as finished.
-    private let quietPeriod: TimeAmount
-    /// After the server shut its sending side, how long the client has to close.
-    private let lingerTime: TimeAmount
-    /// The longest a draining connection is kept open.
-    private let drainDeadline: TimeAmount
+    /// The drain's timings, shared by every connection of a listener.
+    private let timing: DrainTiming
     private var received = 0
     private var answered = 0
     /// While draining: whether bytes were read since the last check. Not a clock: an event
@@ -37,10 +33,9 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     /// whose next lines already wait in its socket buffer; a check always runs one loop
     /// iteration (one round of reads) after the previous one.
     private var readSinceCheck = false
-    private var draining = false
     private var finishing = false
-    private var checkTask: Scheduled<Void>?
-    private var deadlineTask: Scheduled<Void>?
+    /// The drain's timers, made only once the connection drains: most connections never do.
+    private var drain: DrainTimers?
     /// Watches for the idle timeout; nil: no idle timeout.
     private let idleSweeper: IdleSweeper?
     /// When bytes last arrived (or the connection opened); read by the idle sweeper.
@@ -48,13 +43,8 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     /// Set while the handler is in a pipeline, for the idle sweeper's report.
     private var context: ChannelHandlerContext?
 
-    init(
-        quietPeriod: TimeAmount = .milliseconds(100), lingerTime: TimeAmount = .seconds(2),
-        drainDeadline: TimeAmount, idleSweeper: IdleSweeper?
-    ) {
-        self.quietPeriod = quietPeriod
-        self.lingerTime = lingerTime
-        self.drainDeadline = drainDeadline
+    init(timing: DrainTiming, idleSweeper: IdleSweeper?) {
+        self.timing = timing
         self.idleSweeper = idleSweeper
     }
 
@@ -124,20 +114,21 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: Draining
 
     private func startDraining(context: ChannelHandlerContext) {
-        guard !draining else { return }
-        draining = true
+        guard drain == nil else { return }
+        let drain = DrainTimers()
+        self.drain = drain
         readSinceCheck = true
-        deadlineTask = context.eventLoop.assumeIsolated().scheduleTask(in: drainDeadline) { [self] in
+        drain.deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timing.deadline) { [self] in
             // Past the deadline replies may be stuck behind a client that does not read.
             finishing = true
-            checkTask?.cancel()
+            drain.check?.cancel()
             context.close(promise: nil)
         }
-        scheduleCheck(context: context)
+        scheduleCheck(context: context, drain: drain)
     }
 
-    private func scheduleCheck(context: ChannelHandlerContext) {
-        checkTask = context.eventLoop.assumeIsolated().scheduleTask(in: quietPeriod) { [self] in
+    private func scheduleCheck(context: ChannelHandlerContext, drain: DrainTimers) {
+        drain.check = context.eventLoop.assumeIsolated().scheduleTask(in: timing.quietPeriod) { [self] in
             // While the connection is not writable the server reads nothing (backpressure):
             // lines may still wait in the socket buffer, so it is not finished then.
             let quiet = !readSinceCheck
@@ -145,7 +136,7 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
             if nothingOwed, context.channel.isWritable, quiet {
                 finish(context: context)
             } else {
-                scheduleCheck(context: context)
+                scheduleCheck(context: context, drain: drain)
             }
         }
     }
@@ -157,7 +148,7 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
         guard !finishing else { return }
         finishing = true
         let channel = context.channel
-        let lingerTime = lingerTime
+        let lingerTime = timing.lingerTime
         context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
             channel.close(mode: .output, promise: nil)
             channel.eventLoop.scheduleTask(in: lingerTime) { channel.close(promise: nil) }
@@ -165,7 +156,29 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func cancelTimers() {
-        checkTask?.cancel()
-        deadlineTask?.cancel()
+        drain?.check?.cancel()
+        drain?.deadline?.cancel()
     }
+}
+
+/// How a connection drains on graceful shutdown: made once per listener, not per connection.
+final class DrainTiming: Sendable {
+    /// How long no new bytes may arrive before a draining connection counts as finished.
+    let quietPeriod: TimeAmount
+    /// After the server shut its sending side, how long the client has to close.
+    let lingerTime: TimeAmount
+    /// The longest a draining connection is kept open.
+    let deadline: TimeAmount
+
+    init(quietPeriod: TimeAmount = .milliseconds(100), lingerTime: TimeAmount = .seconds(2), deadline: TimeAmount) {
+        self.quietPeriod = quietPeriod
+        self.lingerTime = lingerTime
+        self.deadline = deadline
+    }
+}
+
+/// A draining connection's two timers; touched only on its event loop.
+private final class DrainTimers {
+    var check: Scheduled<Void>?
+    var deadline: Scheduled<Void>?
 }

@@ -15,11 +15,11 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let engine: ReloadableEngine
-    private let sessions: SessionStore
-    private let maximumLineBytes: Int
-    private let logMessages: Bool
-    private let logger: Logger
+    /// What every connection of the listener shares: one reference instead of copies of its
+    /// fields (a `Logger` alone is tens of bytes) in each of thousands of connections.
+    private let settings: LineConnectionSettings
+    /// This connection's own logger (with its peer), only when debug logging is on.
+    private let connectionLogger: ConnectionLogger?
     private var generation: Int
     private var conversation: LineConversation
     /// Replies written since the last flush.
@@ -27,30 +27,35 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
     /// A read was asked for while the connection was not writable; it is issued once it is.
     private var readHeldBack = false
 
+    /// - Parameter connectionLogger: a logger for this connection alone; by default the shared one.
+    init(settings: LineConnectionSettings, connectionLogger: Logger? = nil) {
+        self.settings = settings
+        self.connectionLogger = connectionLogger.map(ConnectionLogger.init)
+        let current = settings.engine.snapshot()
+        self.generation = current.generation
+        self.conversation = LineConversation(shared: current.shared, sessions: settings.sessions)
+    }
+
     /// - Parameters:
     ///   - logMessages: log every request and reply line (`--log-messages`).
     ///   - logger: the connection's logger.
-    init(engine: ReloadableEngine, sessions: SessionStore, maximumLineBytes: Int, logMessages: Bool, logger: Logger) {
-        self.engine = engine
-        self.sessions = sessions
-        self.maximumLineBytes = maximumLineBytes
-        self.logMessages = logMessages
-        self.logger = logger
-        let current = engine.snapshot()
-        self.generation = current.generation
-        self.conversation = LineConversation(shared: current.shared, sessions: sessions)
+    convenience init(engine: ReloadableEngine, sessions: SessionStore, maximumLineBytes: Int, logMessages: Bool, logger: Logger) {
+        self.init(settings: LineConnectionSettings(
+            engine: engine, sessions: sessions, maximumLineBytes: maximumLineBytes, logMessages: logMessages, logger: logger))
     }
+
+    private var logger: Logger { connectionLogger?.logger ?? settings.logger }
 
     // MARK: Answering
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        if engine.generation != generation {
+        if settings.engine.generation != generation {
             // Reloaded knowledge: this line is answered with it. The connection's own session
             // starts over; named sessions live in the shared store and carry on.
-            let current = engine.snapshot()
+            let current = settings.engine.snapshot()
             generation = current.generation
-            conversation = LineConversation(shared: current.shared, sessions: sessions)
+            conversation = LineConversation(shared: current.shared, sessions: settings.sessions)
         }
         var buffer = reply(to: frame, allocator: context.channel.allocator)
         buffer.writeInteger(UInt8(ascii: "\n"))
@@ -66,9 +71,9 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
         let reply: [UInt8]
         switch frame {
         case .line(let bytes): reply = conversation.replyBytes(to: bytes)
-        case .tooLong: reply = Array(ProtocolCodec.encode(ProtocolError.lineTooLong(limit: maximumLineBytes)).utf8)
+        case .tooLong: reply = Array(ProtocolCodec.encode(ProtocolError.lineTooLong(limit: settings.maximumLineBytes)).utf8)
         }
-        if logMessages { log(frame, reply: String(decoding: reply, as: UTF8.self)) }
+        if settings.logMessages { log(frame, reply: String(decoding: reply, as: UTF8.self)) }
         var buffer = allocator.buffer(capacity: reply.count + 1)
         buffer.writeBytes(reply)
         return buffer
@@ -144,8 +149,35 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
         let request: String
         switch frame {
         case .line(let bytes): request = String(decoding: bytes.prefix(2_000), as: UTF8.self)
-        case .tooLong: request = "(line over \(maximumLineBytes) bytes)"
+        case .tooLong: request = "(line over \(settings.maximumLineBytes) bytes)"
         }
         logger.info("message", metadata: ["request": "\(request)", "reply": "\(reply.prefix(2_000))"])
+    }
+}
+
+/// What every line-protocol connection of a server shares, made once per listener.
+final class LineConnectionSettings: Sendable {
+    let engine: ReloadableEngine
+    let sessions: SessionStore
+    let maximumLineBytes: Int
+    /// Log every request and reply line (`--log-messages`).
+    let logMessages: Bool
+    let logger: Logger
+
+    init(engine: ReloadableEngine, sessions: SessionStore, maximumLineBytes: Int, logMessages: Bool, logger: Logger) {
+        self.engine = engine
+        self.sessions = sessions
+        self.maximumLineBytes = maximumLineBytes
+        self.logMessages = logMessages
+        self.logger = logger
+    }
+}
+
+/// A connection's own logger, boxed: most connections have none, and pay one pointer for it.
+private final class ConnectionLogger {
+    let logger: Logger
+
+    init(_ logger: Logger) {
+        self.logger = logger
     }
 }

@@ -51,7 +51,12 @@ public struct OpastinServer: Service {
         defer { idleSweepers?.stop() }
         let trimmer = MemoryTrimmer(limit: limit, eventLoop: eventLoopGroup.next())
         defer { trimmer.stop() }
-        let connections = Connections(limit: limit, idleSweepers: idleSweepers)
+        let connections = Connections(
+            limit: limit, idleSweepers: idleSweepers,
+            settings: LineConnectionSettings(
+                engine: engine, sessions: sessions, maximumLineBytes: configuration.maximumLineBytes,
+                logMessages: configuration.logMessages, logger: logger),
+            drainTiming: DrainTiming(deadline: TimeAmount(configuration.drainTimeout)))
         var listeners = [try await bindTCP(connections)]
         guard let address = listeners[0].channel.localAddress, let port = address.port else {
             await listeners[0].stop()
@@ -177,16 +182,14 @@ public struct OpastinServer: Service {
         channel.closeFuture.whenComplete { _ in limit.release() }
         try pipeline.addHandler(LineFramer(maximumLineBytes: configuration.maximumLineBytes))
         try pipeline.addHandler(ConnectionLifecycle(
-            drainDeadline: TimeAmount(configuration.drainTimeout),
-            idleSweeper: connections.idleSweepers?.sweeper(for: channel.eventLoop)))
-        var logger = logger
+            timing: connections.drainTiming, idleSweeper: connections.idleSweepers?.sweeper(for: channel.eventLoop)))
+        var connectionLogger: Logger?
         if logger.logLevel <= .debug {
             // Only when it is logged: formatting the peer for every connection costs memory.
-            logger[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "unix")"
+            connectionLogger = logger
+            connectionLogger?[metadataKey: "peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "unix")"
         }
-        try pipeline.addHandler(LineConversationHandler(
-            engine: engine, sessions: sessions, maximumLineBytes: configuration.maximumLineBytes,
-            logMessages: configuration.logMessages, logger: logger))
+        try pipeline.addHandler(LineConversationHandler(settings: connections.settings, connectionLogger: connectionLogger))
     }
 }
 
@@ -195,6 +198,9 @@ private struct Connections: Sendable {
     let limit: ConnectionLimit
     /// Nil without an idle timeout.
     let idleSweepers: IdleSweepers?
+    /// What each connection's handlers share, made once rather than per connection.
+    let settings: LineConnectionSettings
+    let drainTiming: DrainTiming
 }
 
 /// A bound line-protocol listener (TCP or Unix) and what stops it.
