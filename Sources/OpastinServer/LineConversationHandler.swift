@@ -17,7 +17,7 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
 
     /// What every connection of the listener shares: one reference instead of copies of its
     /// fields (a `Logger` alone is tens of bytes) in each of thousands of connections.
-    private let settings: LineConnectionSettings
+    private let settings: ConversationSettings
     /// This connection's own logger (with its peer), only when debug logging is on.
     private let connectionLogger: ConnectionLogger?
     private var generation: Int
@@ -28,7 +28,7 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var readHeldBack = false
 
     /// - Parameter connectionLogger: a logger for this connection alone; by default the shared one.
-    init(settings: LineConnectionSettings, connectionLogger: Logger? = nil) {
+    init(settings: ConversationSettings, connectionLogger: Logger? = nil) {
         self.settings = settings
         self.connectionLogger = connectionLogger.map(ConnectionLogger.init)
         let current = settings.engine.snapshot()
@@ -40,7 +40,7 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
     ///   - logMessages: log every request and reply line (`--log-messages`).
     ///   - logger: the connection's logger.
     convenience init(engine: ReloadableEngine, sessions: SessionStore, maximumLineBytes: Int, logMessages: Bool, logger: Logger) {
-        self.init(settings: LineConnectionSettings(
+        self.init(settings: ConversationSettings(
             engine: engine, sessions: sessions, maximumLineBytes: maximumLineBytes, logMessages: logMessages, logger: logger))
     }
 
@@ -152,24 +152,6 @@ final class LineConversationHandler: ChannelDuplexHandler, RemovableChannelHandl
         case .tooLong: request = "(line over \(settings.maximumLineBytes) bytes)"
         }
         logger.info("message", metadata: ["request": "\(request)", "reply": "\(reply.prefix(2_000))"])
-    }
-}
-
-/// What every line-protocol connection of a server shares, made once per listener.
-final class LineConnectionSettings: Sendable {
-    let engine: ReloadableEngine
-    let sessions: SessionStore
-    let maximumLineBytes: Int
-    /// Log every request and reply line (`--log-messages`).
-    let logMessages: Bool
-    let logger: Logger
-
-    init(engine: ReloadableEngine, sessions: SessionStore, maximumLineBytes: Int, logMessages: Bool, logger: Logger) {
-        self.engine = engine
-        self.sessions = sessions
-        self.maximumLineBytes = maximumLineBytes
-        self.logMessages = logMessages
-        self.logger = logger
     }
 }
 

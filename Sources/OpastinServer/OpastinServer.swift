@@ -53,7 +53,7 @@ public struct OpastinServer: Service {
         defer { trimmer.stop() }
         let connections = Connections(
             limit: limit, idleSweepers: idleSweepers,
-            settings: LineConnectionSettings(
+            settings: ConversationSettings(
                 engine: engine, sessions: sessions, maximumLineBytes: configuration.maximumLineBytes,
                 logMessages: configuration.logMessages, logger: logger),
             drainTiming: DrainTiming(deadline: TimeAmount(configuration.drainTimeout)))
@@ -75,7 +75,9 @@ public struct OpastinServer: Service {
         }
         let web: WebServer.Listener?
         do {
-            web = try await configuration.webHost.asyncMap { try await bindWeb(host: $0, limit: limit) }
+            web = try await configuration.webHost.asyncMap {
+                try await bindWeb(host: $0, limit: limit, settings: connections.settings)
+            }
         } catch {
             for listener in listeners { await listener.stop() }
             throw error
@@ -131,12 +133,11 @@ public struct OpastinServer: Service {
     }
 
     /// The web widget's listener: HTTP for its files, WebSocket at `/ws` (see `WebServer`).
-    private func bindWeb(host: String, limit: ConnectionLimit) async throws -> WebServer.Listener {
+    private func bindWeb(host: String, limit: ConnectionLimit, settings: ConversationSettings) async throws -> WebServer.Listener {
         let server = WebServer(
             host: host, port: configuration.webPort,
             files: WebStaticFiles(folder: URL(fileURLWithPath: configuration.webFolder, isDirectory: true)),
-            engine: engine, sessions: sessions, maximumLineBytes: configuration.maximumLineBytes,
-            idleTimeout: configuration.idleTimeout, logMessages: configuration.logMessages, logger: logger)
+            settings: settings, idleTimeout: configuration.idleTimeout)
         return try await server.bind(group: eventLoopGroup, limit: limit)
     }
 
@@ -199,7 +200,7 @@ private struct Connections: Sendable {
     /// Nil without an idle timeout.
     let idleSweepers: IdleSweepers?
     /// What each connection's handlers share, made once rather than per connection.
-    let settings: LineConnectionSettings
+    let settings: ConversationSettings
     let drainTiming: DrainTiming
 }
 

@@ -24,12 +24,11 @@ struct WebServer: Sendable {
     let host: String
     let port: Int
     let files: WebStaticFiles
-    let engine: ReloadableEngine
-    let sessions: SessionStore
-    let maximumLineBytes: Int
+    /// What each WebSocket conversation shares.
+    let settings: ConversationSettings
     let idleTimeout: Duration?
-    let logMessages: Bool
-    let logger: Logger
+
+    private var logger: Logger { settings.logger }
 
     /// A bound listener and what stops it.
     struct Listener: Sendable {
@@ -73,11 +72,7 @@ struct WebServer: Sendable {
         }
         try pipeline.addHandler(WebConnectionGuard())
 
-        let engine = engine
-        let sessions = sessions
-        let maximumLineBytes = maximumLineBytes
-        let logMessages = logMessages
-        let logger = logger
+        let settings = settings
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: Self.maximumFrameBytes,
             automaticErrorHandling: true,
@@ -90,9 +85,7 @@ struct WebServer: Sendable {
                     // From now on frames, not HTTP requests, flow: the HTTP handler must go first.
                     let pipeline = channel.pipeline.syncOperations
                     pipeline.removeHandler(context: try pipeline.context(name: Self.httpHandlerName), promise: nil)
-                    try pipeline.addHandler(WebSocketConversationHandler(
-                        engine: engine, sessions: sessions, maximumLineBytes: maximumLineBytes,
-                        logMessages: logMessages, logger: logger))
+                    try pipeline.addHandler(WebSocketConversationHandler(settings: settings))
                 }
             })
         try pipeline.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))

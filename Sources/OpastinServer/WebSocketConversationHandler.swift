@@ -11,11 +11,7 @@ final class WebSocketConversationHandler: ChannelInboundHandler, RemovableChanne
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
-    private let engine: ReloadableEngine
-    private let sessions: SessionStore
-    private let maximumLineBytes: Int
-    private let logMessages: Bool
-    private let logger: Logger
+    private let settings: ConversationSettings
     private var generation: Int
     private var conversation: LineConversation
 
@@ -30,16 +26,15 @@ final class WebSocketConversationHandler: ChannelInboundHandler, RemovableChanne
     private var fragments = Fragments.none
     private var closeSent = false
 
-    init(engine: ReloadableEngine, sessions: SessionStore, maximumLineBytes: Int, logMessages: Bool, logger: Logger) {
-        self.engine = engine
-        self.sessions = sessions
-        self.maximumLineBytes = maximumLineBytes
-        self.logMessages = logMessages
-        self.logger = logger
-        let current = engine.snapshot()
+    init(settings: ConversationSettings) {
+        self.settings = settings
+        let current = settings.engine.snapshot()
         self.generation = current.generation
-        self.conversation = LineConversation(shared: current.shared, sessions: sessions)
+        self.conversation = LineConversation(shared: current.shared, sessions: settings.sessions)
     }
+
+    private var maximumLineBytes: Int { settings.maximumLineBytes }
+    private var logger: Logger { settings.logger }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
@@ -98,11 +93,11 @@ final class WebSocketConversationHandler: ChannelInboundHandler, RemovableChanne
     /// Answers one complete text message; nil: it was over the line limit.
     private func answerText(_ line: [UInt8]?, context: ChannelHandlerContext) {
         guard !closeSent else { return }
-        if engine.generation != generation {
+        if settings.engine.generation != generation {
             // Reloaded knowledge, as on the line protocol: the connection's own session starts over.
-            let current = engine.snapshot()
+            let current = settings.engine.snapshot()
             generation = current.generation
-            conversation = LineConversation(shared: current.shared, sessions: sessions)
+            conversation = LineConversation(shared: current.shared, sessions: settings.sessions)
         }
         let reply: String
         if let line {
@@ -110,7 +105,7 @@ final class WebSocketConversationHandler: ChannelInboundHandler, RemovableChanne
         } else {
             reply = ProtocolCodec.encode(ProtocolError.lineTooLong(limit: maximumLineBytes))
         }
-        if logMessages {
+        if settings.logMessages {
             let request = line.map { String(decoding: $0.prefix(2_000), as: UTF8.self) } ?? "(message over \(maximumLineBytes) bytes)"
             logger.info("message", metadata: ["request": "\(request)", "reply": "\(reply.prefix(2_000))", "via": "websocket"])
         }
