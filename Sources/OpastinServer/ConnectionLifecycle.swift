@@ -43,9 +43,14 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
     /// Set while the handler is in a pipeline, for the idle sweeper's report.
     private var context: ChannelHandlerContext?
 
-    init(timing: DrainTiming, idleSweeper: IdleSweeper?) {
+    /// The limit this connection holds a place under, given back when the handler leaves the
+    /// pipeline (which NIO does once, when the connection closes).
+    private let place: ConnectionLimit
+
+    init(timing: DrainTiming, idleSweeper: IdleSweeper?, place: ConnectionLimit) {
         self.timing = timing
         self.idleSweeper = idleSweeper
+        self.place = place
     }
 
     /// Whether every line received so far has been answered.
@@ -103,6 +108,7 @@ final class ConnectionLifecycle: ChannelDuplexHandler, RemovableChannelHandler {
         cancelTimers()
         idleSweeper?.remove(self)
         self.context = nil
+        place.release()
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -180,10 +180,17 @@ public struct OpastinServer: Service {
             try pipeline.addHandler(ConnectionRefusal(maximum: limit.maximum))
             return
         }
-        channel.closeFuture.whenComplete { _ in limit.release() }
-        try pipeline.addHandler(LineFramer(maximumLineBytes: configuration.maximumLineBytes))
-        try pipeline.addHandler(ConnectionLifecycle(
-            timing: connections.drainTiming, idleSweeper: connections.idleSweepers?.sweeper(for: channel.eventLoop)))
+        do {
+            try pipeline.addHandler(LineFramer(maximumLineBytes: configuration.maximumLineBytes))
+            // From here the lifecycle handler gives the place back when the connection ends (a
+            // handler field, where a close-future callback cost a closure and a list per connection).
+            try pipeline.addHandler(ConnectionLifecycle(
+                timing: connections.drainTiming, idleSweeper: connections.idleSweepers?.sweeper(for: channel.eventLoop),
+                place: limit))
+        } catch {
+            limit.release()
+            throw error
+        }
         var connectionLogger: Logger?
         if logger.logLevel <= .debug {
             // Only when it is logged: formatting the peer for every connection costs memory.
