@@ -136,6 +136,18 @@ public struct LanguageIdentifier: Sendable {
                 unseenLogProbability.withUnsafeBufferPointer { unseen in
                     guard let tableBase = table.baseAddress, let unseenBase = unseen.baseAddress, let sums = sums.baseAddress
                     else { return }
+                    if width == 8 {
+                        // Eight variants (the model as trained today): one vector per row. The
+                        // same multiplications and additions per lane as the loop below.
+                        var vector = SIMD8<Float>()
+                        for (position, entry) in features.enumerated() {
+                            let row = featureRows[position]
+                            let values = UnsafeRawPointer(row >= 0 ? tableBase + Int(row) * width : unseenBase)
+                            vector += entry.count * values.loadUnaligned(as: SIMD8<Float>.self)
+                        }
+                        for index in 0..<8 { sums[index] = vector[index] }
+                        return
+                    }
                     for (position, entry) in features.enumerated() {
                         let row = featureRows[position]
                         let values = row >= 0 ? tableBase + Int(row) * width : unseenBase
