@@ -2,7 +2,8 @@
 /// tā' marbūṭa, alif maqṣūra, Persian and Arabic yeh and kaf, tatweel, harakat.
 enum ArabicOrthography {
     static func unify(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { (0x0600...0x06FF).contains($0.value) }) else { return text }
+        // U+0600–U+06FF are exactly the UTF-8 sequences led by 0xD8–0xDB: a byte scan, no decoding.
+        guard text.utf8.contains(where: { (0xD8...0xDB).contains($0) }) else { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {

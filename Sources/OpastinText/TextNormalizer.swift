@@ -41,12 +41,18 @@ public enum TextNormalizer {
     /// Replaces control characters (C0, C1, DEL, NUL) with spaces so that they can never
     /// reach a terminal or split a protocol line.
     public static func replacingControlCharacters(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        guard mayHaveControlCharacters(text) else { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             scalars.append(isControl(scalar) ? " " : scalar)
         }
         return String(scalars)
+    }
+
+    /// False when no byte can start a control character: C0 and DEL are bytes below 0x20 and
+    /// 0x7F, C1 (U+0080–U+009F) starts with 0xC2. A byte scan, no decoding.
+    private static func mayHaveControlCharacters(_ text: String) -> Bool {
+        text.utf8.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
