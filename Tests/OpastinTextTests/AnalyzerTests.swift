@@ -79,6 +79,10 @@ import Testing
     @Test func controlCharactersAndNulAreReplaced() {
         let analyzed = Self.analyzer.analyze("suomi\u{0000}kurssi\u{0007}")
         #expect(analyzed.keys == ["suomi", "kursi"])
+        // DEL and a C1 control (U+0085) too; "©" shares its first UTF-8 byte (0xC2) with the C1
+        // controls and stays as it is.
+        #expect(Self.analyzer.analyze("suomi\u{007F}kurssi\u{0085}joo").normalized == "suomi kurssi joo")
+        #expect(Self.analyzer.analyze("café©kurssi").normalized == "café©kurssi")
     }
 
     @Test func veryLongInputIsAnalysedWithoutTrouble() {
