@@ -34,7 +34,11 @@ func residentMegabytes() -> Double {
 }
 
 /// Messages to time: the evaluation file's if given, else every example.
-let evaluationPath = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") && !["analyze", "score", "language", "index", "match", "reply"].contains($0) } ?? root.appendingPathComponent("Tests/Evaluation/evaluation.jsonl").path
+/// The arguments that are not options: those after `--profile` and `--passes` are their values.
+let positionalArguments = zip(CommandLine.arguments.dropFirst(), CommandLine.arguments.dropLast())
+    .filter { argument, previous in !argument.hasPrefix("--") && !["--profile", "--passes"].contains(previous) }
+    .map(\.0)
+let evaluationPath = positionalArguments.first ?? root.appendingPathComponent("Tests/Evaluation/evaluation.jsonl").path
 let evaluationMessages = (try? EvaluationReport.readCases(URL(fileURLWithPath: evaluationPath)).map(\.text)) ?? []
 let messages = evaluationMessages.isEmpty ? engine.knowledge.intents.flatMap { $0.examples.values.joined() } : evaluationMessages
 
@@ -76,16 +80,21 @@ func line(_ label: String, _ timing: Timing) -> String {
 let matcher = engine.matcher
 let analyzedMessages = Dictionary(messages.map { ($0, matcher.analyzer.analyze($0)) }, uniquingKeysWith: { first, _ in first })
 
-// `opastin-bench --profile PART`: runs one part in a loop for a few seconds and exits, for
-// `perf record` or `valgrind --tool=callgrind` (PART: analyze, score, language, index (the
-// match without the classifier, as timed against the target), match, reply).
+// `opastin-bench --profile PART [--passes N]`: runs one part in a loop for a few seconds (or N
+// passes over the messages) and exits, for `perf record` or `valgrind --tool=callgrind` (PART:
+// analyze, score, language, index (the match without the classifier, as timed against the
+// target), match, reply). Give callgrind a fixed number of passes: the first pass fills caches
+// (letter keys), so instructions per message depend on how many passes follow it.
 let indexOnly = Matcher(index: matcher.index, analyzer: matcher.analyzer)
 if let flag = CommandLine.arguments.firstIndex(of: "--profile"), flag + 1 < CommandLine.arguments.count {
     let part = CommandLine.arguments[flag + 1]
     let until = ContinuousClock.now + .seconds(5)
+    let fixedPasses = CommandLine.arguments.firstIndex(of: "--passes").flatMap {
+        $0 + 1 < CommandLine.arguments.count ? Int(CommandLine.arguments[$0 + 1]) : nil
+    }
     var session = Session()
     var passes = 0
-    while ContinuousClock.now < until {
+    while fixedPasses.map({ passes < $0 }) ?? (ContinuousClock.now < until) {
         passes += 1
         for message in messages {
             switch part {
