@@ -403,9 +403,27 @@ private final class ParallelParts: Sendable {
 /// Reads "1", " 2.", "٢" or "۲" as an option number.
 enum OptionNumber {
     static func parse(_ text: String) -> Int? {
-        let trimmed = text.trimmingCharacters(in: CharacterSet.whitespaces.union(.punctuationCharacters))
+        // Pure Swift: Foundation's `trimmingCharacters(in:)` bridged through NSString, a
+        // hundredth of every reply to a session with a question pending.
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isTrimmed($0) }) else { return nil }
+        let last = scalars.lastIndex(where: { !isTrimmed($0) }) ?? first
+        let trimmed = Substring(scalars[first...last])
         guard trimmed.count == 1, let digit = trimmed.first?.wholeNumberValue, digit > 0 else { return nil }
         return digit
+    }
+
+    /// What `CharacterSet.whitespaces.union(.punctuationCharacters)` holds: tab, the space
+    /// separators (Zs), and punctuation (P*).
+    private static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "\t" { return true }
+        switch scalar.properties.generalCategory {
+        case .spaceSeparator, .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            return true
+        default:
+            return false
+        }
     }
 }
 

@@ -159,6 +159,13 @@ public final class SharedEngine: Sendable {
     public init(_ engine: ChatEngine) {
         self.engine = engine
     }
+
+    /// Answers through the shared engine in place. Called as `shared.engine.reply(…)` from a
+    /// conversation, Swift copied the engine first (a retain and a release of each of its
+    /// references, per request); inside the class's own method the stored `let` is borrowed.
+    func reply(to request: ChatRequest, in session: inout Session) throws(ChatError) -> ChatReply {
+        try engine.reply(to: request, in: &session)
+    }
 }
 
 /// Handles protocol lines for one stream of requests (a connection, or stdin). Requests
@@ -205,8 +212,7 @@ public struct LineConversation: Sendable {
     private mutating func replyBytes(to request: ChatRequest) -> [UInt8] {
         var session = request.session.map { sessions.session(named: $0) } ?? streamSession
         do {
-            // Through `shared`: the `engine` property would copy the engine's fields per request.
-            let reply = try shared.engine.reply(to: request, in: &session)
+            let reply = try shared.reply(to: request, in: &session)
             if let name = request.session { sessions.store(session, named: name) } else { streamSession = session }
             return ProtocolCodec.encodedBytes(reply, includeDiagnostics: includeDiagnostics)
         } catch {

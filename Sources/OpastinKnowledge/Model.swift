@@ -104,7 +104,9 @@ public struct LocaleStrings: Sendable {
     /// A UI string with `{placeholders}` filled in. Validation guarantees every key exists.
     public func string(_ key: UIString, _ values: [String: String] = [:]) -> String {
         var text = strings[key.rawValue] ?? key.rawValue
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        // The standard library's `replacing`: Foundation's `replacingOccurrences` bridged
+        // through NSString.
+        for (name, value) in values { text = text.replacing("{\(name)}", with: value) }
         return text
     }
 

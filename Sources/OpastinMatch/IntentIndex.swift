@@ -369,7 +369,32 @@ public final class IntentIndex: Sendable {
     }
 
     private func rank(_ query: [(FeatureEntry, Float)]) -> [IntentScore] {
+        // The per-intent and per-candidate working arrays live on the stack: as arrays, each
+        // cost a heap allocation and a generic-metadata lookup, per message.
+        let intentCount = intentIDs.count, slots = candidateCount + 1
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: intentCount) { centroidSimilarity in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: intentCount) { candidateNumber in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: slots) { blockStart in
+                    withUnsafeTemporaryAllocation(of: NearestExamples.self, capacity: slots) { nearest in
+                        centroidSimilarity.initialize(repeating: 0)
+                        candidateNumber.initialize(repeating: -1)
+                        return rank(
+                            query, centroidSimilarity: centroidSimilarity, candidateNumber: candidateNumber,
+                            blockStart: blockStart, nearest: nearest)
+                    }
+                }
+            }
+        }
+    }
 
+    /// `rank(_:)` on its working arrays: `centroidSimilarity` zeroed and `candidateNumber`
+    /// all -1 (one slot per intent), `blockStart` and `nearest` uninitialised (a slot per
+    /// possible candidate).
+    private func rank(
+        _ query: [(FeatureEntry, Float)], centroidSimilarity: UnsafeMutableBufferPointer<Float>,
+        candidateNumber: UnsafeMutableBufferPointer<Int>, blockStart: UnsafeMutableBufferPointer<Int>,
+        nearest: UnsafeMutableBufferPointer<NearestExamples>
+    ) -> [IntentScore] {
         // The message's features' blocks lie scattered over megabytes: ask for all their
         // cache lines at once, so the misses overlap instead of queueing.
         blocks.withUnsafeBufferPointer { blocks in
@@ -379,14 +404,11 @@ public final class IntentIndex: Sendable {
             }
         }
         // Stage 1: every intent's centroid (at most one entry per intent per feature).
-        var centroidSimilarity = [Float](repeating: 0, count: intentIDs.count)
-        centroidSimilarity.withUnsafeMutableBufferPointer { centroidSimilarity in
-            blocks.withUnsafeBufferPointer { blocks in
-                for (feature, weight) in query {
-                    for position in feature.centroids {
-                        let centroid = blocks[position]
-                        centroidSimilarity[centroid.intent] += weight * centroid.weight
-                    }
+        blocks.withUnsafeBufferPointer { blocks in
+            for (feature, weight) in query {
+                for position in feature.centroids {
+                    let centroid = blocks[position]
+                    centroidSimilarity[centroid.intent] += weight * centroid.weight
                 }
             }
         }
@@ -407,20 +429,18 @@ public final class IntentIndex: Sendable {
         // The candidates' examples side by side in one small array (each intent's examples
         // are one block of the index), so scoring touches a few kilobytes, not one slot per
         // example of the whole index.
-        var candidateNumber = [Int](repeating: -1, count: intentIDs.count)
-        var blockStart: [Int] = []
         var candidateBits: UInt64 = 0
         var blockSize = 0
         for (number, intent) in candidates.enumerated() {
             candidateNumber[intent] = number
-            blockStart.append(blockSize)
+            blockStart[number] = blockSize
             blockSize += Int(intentFirstExample[intent + 1] - intentFirstExample[intent])
             candidateBits |= Self.bit(Int32(intent))
         }
         // Per candidate: the best and second-best example (so one lucky example counts less
         // than two good ones), to be blended with the intent's centroid, which credits a long
         // message whose words are spread over several examples.
-        var nearest = [NearestExamples](repeating: NearestExamples(), count: candidates.count)
+        nearest.initialize(repeating: NearestExamples())
         let exactBits = intentIDs.count <= 64
         withUnsafeTemporaryAllocation(of: Float.self, capacity: blockSize) { similarity in
             // The slots in the order they first scored, each once, with their candidate: the
@@ -428,60 +448,55 @@ public final class IntentIndex: Sendable {
             withUnsafeTemporaryAllocation(of: (slot: Int32, candidate: Int32).self, capacity: blockSize) { touched in
                 similarity.initialize(repeating: 0)
                 var touchedCount = 0
-                candidateNumber.withUnsafeBufferPointer { candidateNumber in
-                    blocks.withUnsafeBufferPointer { blocks in
-                        /// Calls `body` with the postings of each of the feature's runs of a
-                        /// candidate intent, and the candidate's number.
-                        @inline(__always) func forEachCandidateRun(_ feature: FeatureEntry, _ body: (Range<Int>, Int) -> Void) {
-                            var hits = feature.intentBits & candidateBits
-                            guard hits != 0 else { return }
-                            let runs = feature.runs.lowerBound, postings = feature.postingsStart
-                            if exactBits {
-                                while hits != 0 {
-                                    let intent = hits.trailingZeroBitCount
-                                    let run = (feature.intentBits & ((1 << UInt64(intent)) &- 1)).nonzeroBitCount
-                                    let start = run == 0 ? 0 : blocks[runs + run - 1].runEnd
-                                    body((postings + start)..<(postings + blocks[runs + run].runEnd), candidateNumber[intent])
-                                    hits &= hits &- 1
-                                }
-                            } else {
-                                var start = 0
-                                for position in feature.runs {
-                                    let run = blocks[position]
-                                    let candidate = candidateNumber[run.intent]
-                                    if candidate >= 0 { body((postings + start)..<(postings + run.runEnd), candidate) }
-                                    start = run.runEnd
-                                }
+                blocks.withUnsafeBufferPointer { blocks in
+                    /// Calls `body` with the postings of each of the feature's runs of a
+                    /// candidate intent, and the candidate's number.
+                    @inline(__always) func forEachCandidateRun(_ feature: FeatureEntry, _ body: (Range<Int>, Int) -> Void) {
+                        var hits = feature.intentBits & candidateBits
+                        guard hits != 0 else { return }
+                        let runs = feature.runs.lowerBound, postings = feature.postingsStart
+                        if exactBits {
+                            while hits != 0 {
+                                let intent = hits.trailingZeroBitCount
+                                let run = (feature.intentBits & ((1 << UInt64(intent)) &- 1)).nonzeroBitCount
+                                let start = run == 0 ? 0 : blocks[runs + run - 1].runEnd
+                                body((postings + start)..<(postings + blocks[runs + run].runEnd), candidateNumber[intent])
+                                hits &= hits &- 1
+                            }
+                        } else {
+                            var start = 0
+                            for position in feature.runs {
+                                let run = blocks[position]
+                                let candidate = candidateNumber[run.intent]
+                                if candidate >= 0 { body((postings + start)..<(postings + run.runEnd), candidate) }
+                                start = run.runEnd
                             }
                         }
-                        for (feature, weight) in query {
-                            forEachCandidateRun(feature) { run, candidate in
-                                let block = blockStart[candidate]
-                                for position in run {
-                                    let posting = blocks[position]
-                                    let slot = block + posting.example
-                                    if similarity[slot] == 0 {
-                                        // Both fit: a slot is under (candidates × 65,536).
-                                        touched[touchedCount] = (Int32(truncatingIfNeeded: slot), Int32(truncatingIfNeeded: candidate))
-                                        touchedCount += 1
-                                    }
-                                    similarity[slot] += weight * posting.weight
+                    }
+                    for (feature, weight) in query {
+                        forEachCandidateRun(feature) { run, candidate in
+                            let block = blockStart[candidate]
+                            for position in run {
+                                let posting = blocks[position]
+                                let slot = block + posting.example
+                                if similarity[slot] == 0 {
+                                    // Both fit: a slot is under (candidates × 65,536).
+                                    touched[touchedCount] = (Int32(truncatingIfNeeded: slot), Int32(truncatingIfNeeded: candidate))
+                                    touchedCount += 1
                                 }
+                                similarity[slot] += weight * posting.weight
                             }
                         }
                     }
                 }
-                // Through a pointer: array writes here checked uniqueness once per touched slot.
-                nearest.withUnsafeMutableBufferPointer { nearest in
-                    for (slot, candidate) in touched[..<touchedCount] {
-                        let value = similarity[Int(slot)], owner = Int(candidate)
-                        if value > nearest[owner].first {
-                            nearest[owner].second = nearest[owner].first
-                            nearest[owner].first = value
-                            nearest[owner].closest = Int(slot) - blockStart[owner]
-                        } else if value > nearest[owner].second {
-                            nearest[owner].second = value
-                        }
+                for (slot, candidate) in touched[..<touchedCount] {
+                    let value = similarity[Int(slot)], owner = Int(candidate)
+                    if value > nearest[owner].first {
+                        nearest[owner].second = nearest[owner].first
+                        nearest[owner].first = value
+                        nearest[owner].closest = Int(slot) - blockStart[owner]
+                    } else if value > nearest[owner].second {
+                        nearest[owner].second = value
                     }
                 }
             }

@@ -107,9 +107,10 @@ public enum MatchFeatures {
         features.reserveCapacity(hashes.count)
         guard !hashes.isEmpty else { return features }
         let mask = (hashes.count * 2).nextPowerOfTwo - 1
-        // Each slot holds 1 + the position of its hash in `features`; 0 is empty.
-        var slots = [Int32](repeating: 0, count: mask + 1)
-        slots.withUnsafeMutableBufferPointer { slots in
+        // Each slot holds 1 + the position of its hash in `features`; 0 is empty. On the
+        // stack: an array cost a heap allocation and a generic-metadata lookup per message.
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: mask + 1) { slots in
+            slots.initialize(repeating: 0)
             for hash in hashes {
                 var slot = Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
                 while true {
