@@ -414,9 +414,9 @@ enum OptionNumber {
     }
 
     /// What `CharacterSet.whitespaces.union(.punctuationCharacters)` holds: tab, the space
-    /// separators (Zs), and punctuation (P*).
+    /// separators (Zs), the zero-width space (as Foundation's set has it), and punctuation (P*).
     private static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == "\t" { return true }
+        if scalar == "\t" || scalar == "\u{200B}" { return true }
         switch scalar.properties.generalCategory {
         case .spaceSeparator, .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
              .initialPunctuation, .finalPunctuation, .otherPunctuation:

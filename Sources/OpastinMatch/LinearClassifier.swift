@@ -22,18 +22,27 @@ public struct LinearClassifier: Sendable {
     public let classes: [String]
     /// Feature hash → (row, inverse document frequency).
     private let features: FeatureTable<FeatureRow>
-    /// Per row, its nonzero class weights: `weights[start..<end]` of the row.
+    /// Per sparse row, its nonzero class weights: `weights[start..<end]` of the row.
     private let weights: [ClassWeight]
+    /// The dense rows, `denseWidth` quantised weights each (zero for a class left out): an
+    /// n-gram that weighs for at least half the classes, as the common ones a message is
+    /// mostly made of do, is added eight classes at a time.
+    private let denseWeights: [Int16]
+    /// The classes rounded up to a multiple of 8 (SIMD8 lanes).
+    private let denseWidth: Int
+    /// Per class, then zero up to `denseWidth`.
     private let bias: [Float]
 
     /// An n-gram's IDF and where its class weights are, packed in 8 bytes so that a table
-    /// slot is 16: the first weight's position in 24 bits, their number in 8.
+    /// slot is 16: the first weight's position in 24 bits, their number in 8 — or, for a
+    /// dense row, its row number and the number 255.
     struct FeatureRow: BitwiseCopyable, Sendable {
         let idf: Float
         private let packed: UInt32
 
         static let maximumStart = 1 << 24 - 1
-        static let maximumCount = 255
+        static let maximumCount = 254
+        private static let denseMark: UInt32 = 255
 
         init(idf: Float, start: Int, count: Int) {
             precondition(start <= Self.maximumStart && count <= Self.maximumCount)
@@ -41,9 +50,25 @@ public struct LinearClassifier: Sendable {
             packed = UInt32(start) << 8 | UInt32(count)
         }
 
+        init(idf: Float, denseRow: Int) {
+            precondition(denseRow <= Self.maximumStart)
+            self.idf = idf
+            packed = UInt32(denseRow) << 8 | Self.denseMark
+        }
+
+        /// The dense row's number; nil for a sparse row.
+        var denseRow: Int? { packed & 0xFF == Self.denseMark ? Int(packed >> 8) : nil }
+
+        /// A sparse row's weights.
         var weights: Range<Int> {
             let start = Int(packed >> 8)
             return start..<(start + Int(packed & 0xFF))
+        }
+
+        /// Whether the row is well formed for `weightCount` sparse weights and `denseRows` rows.
+        func isValid(weightCount: Int, denseRows: Int) -> Bool {
+            if let denseRow { return denseRow < denseRows }
+            return weights.upperBound <= weightCount
         }
     }
 
@@ -51,7 +76,7 @@ public struct LinearClassifier: Sendable {
     /// far finer than any decision needs) to halve the model's memory.
     struct ClassWeight: BitwiseCopyable {
         let classIndex: UInt16
-        private let quantized: Int16
+        let quantized: Int16
 
         init(classIndex: UInt16, weight: Float) {
             self.classIndex = classIndex
@@ -64,8 +89,8 @@ public struct LinearClassifier: Sendable {
     /// Weights smaller than this are left out.
     static let smallestWeight: Float = 0.03
 
-    /// For the benchmark: n-grams known, and class weights kept.
-    public var size: (features: Int, weights: Int) { (features.count, weights.count) }
+    /// For the benchmark: n-grams known, and class weights kept (sparse, and dense lanes).
+    public var size: (features: Int, weights: Int) { (features.count, weights.count + denseWeights.count) }
 
     /// The character n-gram lengths.
     static let gramLengths = 2...5
@@ -79,6 +104,12 @@ public struct LinearClassifier: Sendable {
     /// Trains on (class, text, more features) triples: the more features (the concepts the
     /// text names) count beside its n-grams.
     public init(examples: [(label: String, text: String, more: [UInt64])], cost: Float = 1, epochs: Int = 6) {
+        self.init(examples: examples, cost: cost, epochs: epochs, denseRows: true)
+    }
+
+    /// - Parameter denseRows: whether common n-grams get dense rows (only tests turn this
+    ///   off, to check that both forms decide alike).
+    init(examples: [(label: String, text: String, more: [UInt64])], cost: Float, epochs: Int, denseRows: Bool) {
         var classIndex: [String: Int] = [:]
         var classes: [String] = []
         for example in examples where classIndex[example.label] == nil {
@@ -127,23 +158,42 @@ public struct LinearClassifier: Sendable {
         // Kept sparse: weights below `smallestWeight` are dropped (measured: no decision on the
         // dev sets changed, and two thirds of the memory went). Every n-gram keeps its IDF, so
         // a message's norm is the one training saw.
+        let denseWidth = Self.denseWidth(classes: classes.count)
         var weights: [ClassWeight] = []
+        var denseWeights: [Int16] = []
         var entries: [(key: UInt64, value: FeatureRow)] = []
         entries.reserveCapacity(keys.count)
         for (number, key) in keys.enumerated() {
-            // At most `FeatureRow.maximumCount` (255) classes per n-gram: the largest weights.
             let kept = classes.indices.filter { abs(trained[$0][number]) >= Self.smallestWeight }
-                .sorted { abs(trained[$0][number]) > abs(trained[$1][number]) }
+            if denseRows && kept.count * 2 >= denseWidth {
+                // Dense: no larger than the sparse entries (4 bytes each against 2 per lane).
+                entries.append((key, FeatureRow(idf: idf[number], denseRow: denseWeights.count / denseWidth)))
+                var row = [Int16](repeating: 0, count: denseWidth)
+                for target in kept { row[target] = ClassWeight(classIndex: UInt16(target), weight: trained[target][number]).quantized }
+                denseWeights.append(contentsOf: row)
+                continue
+            }
+            // At most `FeatureRow.maximumCount` classes per sparse n-gram: the largest weights.
+            let largest = kept.sorted { abs(trained[$0][number]) > abs(trained[$1][number]) }
                 .prefix(FeatureRow.maximumCount).sorted()
-            entries.append((key, FeatureRow(idf: idf[number], start: weights.count, count: kept.count)))
-            for target in kept {
+            entries.append((key, FeatureRow(idf: idf[number], start: weights.count, count: largest.count)))
+            for target in largest {
                 weights.append(ClassWeight(classIndex: UInt16(target), weight: trained[target][number]))
             }
         }
         self.classes = classes
         self.features = FeatureTable(entries)
         self.weights = weights
-        self.bias = biases.withLock { $0 }
+        self.denseWeights = denseWeights
+        self.denseWidth = denseWidth
+        self.bias = Self.padded(biases.withLock { $0 }, to: denseWidth)
+    }
+
+    /// `classes` rounded up to a whole number of SIMD8 lanes.
+    private static func denseWidth(classes: Int) -> Int { max(8, (classes + 7) / 8 * 8) }
+
+    private static func padded(_ values: [Float], to width: Int) -> [Float] {
+        values + [Float](repeating: 0, count: max(0, width - values.count))
     }
 
     /// Dual coordinate descent for one class against the rest; returns the weights and bias.
@@ -186,6 +236,15 @@ public struct LinearClassifier: Sendable {
     /// The class with the highest decision value, when that value is positive; `more` are
     /// the message's further features, as in training.
     public func predict(_ text: String, more: [UInt64] = []) -> String? {
+        guard let scores = decisionValues(text, more: more),
+              let best = classes.indices.max(by: { scores[$0] < scores[$1] }), scores[best] >= 0
+        else { return nil }
+        return classes[best]
+    }
+
+    /// Every class's decision value (then zeros up to `denseWidth`); nil when the text has no
+    /// n-gram the examples have.
+    func decisionValues(_ text: String, more: [UInt64] = []) -> [Float]? {
         var scores = bias
         var norm: Float = 0
         let grams = MatchFeatures.counted(Self.grams(of: text, more: more))
@@ -204,19 +263,34 @@ public struct LinearClassifier: Sendable {
         let scale = 1 / norm.squareRoot()
         // Through pointers: a checked, copy-on-write array write per weight was a tenth of a
         // reply that asked the classifier.
+        let width = denseWidth
         scores.withUnsafeMutableBufferPointer { scores in
             weights.withUnsafeBufferPointer { weights in
-                for (row, value) in known {
-                    let scaled = value * scale
-                    for position in row.weights {
-                        let entry = weights[position]
-                        scores[Int(entry.classIndex)] += entry.weight * scaled
+                denseWeights.withUnsafeBufferPointer { dense in
+                    guard let scoreBase = scores.baseAddress else { return }
+                    for (row, value) in known {
+                        let scaled = value * scale
+                        if let denseRow = row.denseRow, let denseBase = dense.baseAddress {
+                            // Eight classes at once, each lane the same product and sum as
+                            // the sparse loop's (a class left out adds exactly 0).
+                            let rowBase = UnsafeRawPointer(denseBase + denseRow * width)
+                            for lane in stride(from: 0, to: width, by: 8) {
+                                let quantized = rowBase.loadUnaligned(fromByteOffset: lane * 2, as: SIMD8<Int16>.self)
+                                let target = UnsafeMutableRawPointer(scoreBase + lane)
+                                let sum = target.loadUnaligned(as: SIMD8<Float>.self) + SIMD8<Float>(quantized) / 4096 * scaled
+                                target.storeBytes(of: sum, as: SIMD8<Float>.self)
+                            }
+                            continue
+                        }
+                        for position in row.weights {
+                            let entry = weights[position]
+                            scores[Int(entry.classIndex)] += entry.weight * scaled
+                        }
                     }
                 }
             }
         }
-        guard let best = scores.indices.max(by: { scores[$0] < scores[$1] }), scores[best] >= 0 else { return nil }
-        return classes[best]
+        return scores
     }
 
     /// scikit-learn's `char_wb` n-grams: inside each whitespace-separated word padded with one
@@ -286,6 +360,7 @@ public struct LinearClassifier: Sendable {
         writer.write(entries.map(\.key))
         writer.write(entries.map(\.value))
         writer.write(weights)
+        writer.write(denseWeights)
         writer.write(bias)
     }
 
@@ -295,13 +370,17 @@ public struct LinearClassifier: Sendable {
         let keys = try reader.readArray(of: UInt64.self)
         let rows = try reader.readArray(of: FeatureRow.self)
         let weights = try reader.readArray(of: ClassWeight.self)
+        let denseWeights = try reader.readArray(of: Int16.self)
         bias = try reader.readArray(of: Float.self)
         let classCount = classes.count
-        guard keys.count == rows.count, bias.count == classCount,
-              rows.allSatisfy({ $0.weights.upperBound <= weights.count }),
+        let denseWidth = Self.denseWidth(classes: classCount)
+        guard keys.count == rows.count, bias.count == denseWidth, denseWeights.count % denseWidth == 0,
+              rows.allSatisfy({ $0.isValid(weightCount: weights.count, denseRows: denseWeights.count / denseWidth) }),
               weights.allSatisfy({ Int($0.classIndex) < classCount })
         else { throw BinaryReader.Corrupt() }
         self.weights = weights
+        self.denseWeights = denseWeights
+        self.denseWidth = denseWidth
         features = FeatureTable(Array(zip(keys, rows)).map { ($0.0, $0.1) })
     }
 }

@@ -38,6 +38,36 @@ import Testing
     }
 }
 
+/// Common n-grams (weighing for at least half the classes) are added eight classes at a time
+/// from dense rows: every decision value must be exactly what the sparse rows give.
+@Suite struct ClassifierDenseRowTests {
+    /// Nine classes sharing their common words, so that many n-grams weigh for most classes.
+    static let examples: [(label: String, text: String, more: [UInt64])] = [
+        "courses", "housing", "daycare", "health", "work", "school", "interpreting", "library", "taxes",
+    ].flatMap { topic in
+        ["where can I find \(topic) help", "how do I get \(topic) in the city", "I need \(topic) for my family",
+         "\(topic) information please", "tell me about \(topic) services"].map { (topic, $0, [UInt64]()) }
+    }
+
+    @Test func denseRowsDecideExactlyAsSparseRows() throws {
+        let dense = LinearClassifier(examples: Self.examples, cost: 1, epochs: 6, denseRows: true)
+        let sparse = LinearClassifier(examples: Self.examples, cost: 1, epochs: 6, denseRows: false)
+        // Some rows went dense (their lanes count in the size).
+        #expect(dense.size.weights != sparse.size.weights)
+        var writer = BinaryWriter()
+        dense.encode(into: &writer)
+        var reader = BinaryReader(writer.bytes)
+        let decoded = try LinearClassifier(decoding: &reader)
+        for text in ["where can I find housing", "health help for my family", "the city library", "taxes?", "how do I get help"] {
+            let expected = try #require(sparse.decisionValues(text))
+            #expect(dense.decisionValues(text) == expected)
+            #expect(decoded.decisionValues(text) == expected)
+            #expect(dense.predict(text) == sparse.predict(text))
+        }
+        #expect(dense.predict("where can I find housing") == "housing")
+    }
+}
+
 /// The classifier's n-grams against scikit-learn's `char_wb` definition, written plainly.
 @Suite struct ClassifierGramTests {
     /// Each word padded with a space on both sides; per length 2…5, every substring of that
