@@ -25,13 +25,15 @@ let package = Package(
         ),
         // A cache prefetch hint for the scoring loops of the index and the language model.
         .target(name: "CPrefetch"),
+        // The reply writer's scan for bytes a JSON string must escape, sixteen at a time.
+        .target(name: "CByteScan"),
         .target(name: "OpastinText", dependencies: ["CICU", "CPrefetch"]),
         .target(
             name: "OpastinKnowledge",
             dependencies: ["OpastinText", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "OpastinMatch", dependencies: ["OpastinText", "OpastinKnowledge", "CPrefetch"]),
-        .target(name: "OpastinChat", dependencies: ["OpastinText", "OpastinKnowledge", "OpastinMatch"]),
+        .target(name: "OpastinChat", dependencies: ["OpastinText", "OpastinKnowledge", "OpastinMatch", "CByteScan"]),
         .target(
             name: "OpastinServer",
             dependencies: [
@@ -67,7 +69,7 @@ let package = Package(
         .testTarget(name: "OpastinTextTests", dependencies: ["OpastinText"]),
         .testTarget(name: "OpastinKnowledgeTests", dependencies: ["OpastinKnowledge"]),
         .testTarget(name: "OpastinMatchTests", dependencies: ["OpastinMatch", "OpastinKnowledge", "OpastinText"]),
-        .testTarget(name: "OpastinChatTests", dependencies: ["OpastinChat", "OpastinKnowledge", "OpastinMatch", "OpastinText"]),
+        .testTarget(name: "OpastinChatTests", dependencies: ["OpastinChat", "OpastinKnowledge", "OpastinMatch", "OpastinText", "CByteScan"]),
         .testTarget(name: "OpastinServerTests", dependencies: ["OpastinServer", "OpastinChat"]),
         .testTarget(name: "OpastinEndToEndTests", dependencies: ["opastin"]),
     ]
@@ -77,7 +79,7 @@ let package = Package(
 // examples): optimise them even in debug builds, so tests that start the binary stay fast.
 let optimisedInDebug: Set<String> = ["OpastinText", "OpastinKnowledge", "OpastinMatch", "OpastinChat"]
 
-for target in package.targets where !["CICU", "CPrefetch"].contains(target.name) {
+for target in package.targets where !["CICU", "CPrefetch", "CByteScan"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     if optimisedInDebug.contains(target.name) {
         settings.append(.unsafeFlags(["-O"], .when(configuration: .debug)))

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import CByteScan
 
 /// Any JSON value, kept as it came so a request's `id` is echoed exactly.
 public enum JSONValue: Sendable, Equatable, Codable {
@@ -162,22 +163,6 @@ struct JSONWriter {
         append("}")
     }
 
-    /// Of 8 bytes (the first in the lowest bits), the first that may need escaping: below
-    /// space, a quote, a backslash, DEL, or the lead byte of U+2028/U+2029; nil when none may.
-    /// Tested on the whole word at once with the classic zero-byte bit tricks (Swift's SIMD
-    /// comparisons compiled to a loop over the lanes, a quarter of the server's time). The
-    /// tricks can also flag a byte above a true one, never below: the lowest flag is exact.
-    @inline(__always)
-    static func firstEscapeCandidate(_ word: UInt64) -> Int? {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        /// The high bit of each byte of `value` that is zero (and maybe of bytes above one).
-        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & highs }
-        let flags = (word &- ones &* 0x20) & ~word & highs
-            | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
-            | zeroBytes(word ^ (ones &* 0x7F)) | zeroBytes(word ^ (ones &* 0xE2))
-        return flags == 0 ? nil : flags.trailingZeroBitCount >> 3
-    }
-
     /// A JSON string: quote, backslash and control characters escaped, and U+2028/U+2029
     /// too (JavaScript treats them as line ends); everything else copied as it is.
     fileprivate mutating func writeString(_ text: String) {
@@ -187,17 +172,9 @@ struct JSONWriter {
             var runStart = 0
             var position = 0
             while position < utf8.count {
-                // Most of a reply is plain text: skip 8 bytes at a time up to the first that may
-                // need escaping (see `firstEscapeCandidate`).
-                while position + 8 <= utf8.count {
-                    let word = UInt64(littleEndian: UnsafeRawPointer(utf8.baseAddress! + position).loadUnaligned(as: UInt64.self))
-                    guard let first = Self.firstEscapeCandidate(word) else {
-                        position += 8
-                        continue
-                    }
-                    position += first
-                    break
-                }
+                // Most of a reply is plain text: skipped sixteen bytes at a time up to the first
+                // that may need escaping.
+                position += cbytescan_json_plain_length(utf8.baseAddress! + position, utf8.count - position)
                 guard position < utf8.count else { break }
                 let byte = utf8[position]
                 let escape: StaticString?

@@ -1,3 +1,4 @@
+import CByteScan
 import Foundation
 @testable import OpastinChat
 @testable import OpastinMatch
@@ -22,22 +23,21 @@ import Testing
         }
     }
 
-    /// The 8-byte test finds the first byte that may need escaping, wherever it sits in the
-    /// word and whatever the bytes around it are, and nothing else.
-    @Test func wordTestFindsTheFirstByteThatMayNeedEscaping() {
+    /// The scan finds the first byte that may need escaping, wherever it sits in a sixteen-byte
+    /// chunk or the tail after the last whole chunk, whatever the bytes around it are.
+    @Test func scanFindsTheFirstByteThatMayNeedEscaping() {
         let special = Set<UInt8>([0x22, 0x5C, 0x7F, 0xE2]).union(0..<0x20)
         for byte in UInt8.min...UInt8.max {
-            for position in 0..<8 {
-                for filler: UInt8 in [0x61, 0xD0, 0xFF, 0x20, 0x80] where !special.contains(filler) {
-                    // Any byte after the first one (here a quote, or a byte just below space,
-                    // whose borrow could upset the tricks) must not move the answer.
-                    for later: UInt8? in [nil, 0x22, 0x1F, 0x00] {
-                        var bytes = [UInt8](repeating: filler, count: 8)
+            for length in [1, 15, 16, 17, 40] {
+                for position in 0..<length {
+                    for filler: UInt8 in [0x61, 0xD0, 0xFF, 0x20, 0x80] {
+                        // A later special byte must not move the answer.
+                        var bytes = [UInt8](repeating: filler, count: length)
                         bytes[position] = byte
-                        if let later, position < 7 { bytes[7] = later }
-                        let word = UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
-                        let expected = bytes.firstIndex(where: special.contains)
-                        #expect(JSONWriter.firstEscapeCandidate(word) == expected, "byte \(byte) at \(position), then \(String(describing: later))")
+                        if position < length - 1 { bytes[length - 1] = 0x22 }
+                        let expected = bytes.firstIndex(where: special.contains) ?? length
+                        let found = bytes.withUnsafeBufferPointer { cbytescan_json_plain_length($0.baseAddress!, $0.count) }
+                        #expect(found == expected, "byte \(byte) at \(position) of \(length)")
                     }
                 }
             }
