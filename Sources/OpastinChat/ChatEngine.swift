@@ -314,9 +314,9 @@ public struct ChatEngine: Sendable {
 
     /// The answer in the session language, else English, else Finnish, else any.
     private func answerText(of intent: Intent, in language: LanguageCode?) -> (LanguageCode, AnswerText) {
-        for candidate in [language, "en", "fi"].compactMap({ $0 }) {
-            if let text = intent.answers[candidate] { return (candidate, text) }
-        }
+        if let language, let text = intent.answers[language] { return (language, text) }
+        if let text = intent.answers["en"] { return ("en", text) }
+        if let text = intent.answers["fi"] { return ("fi", text) }
         // Validation guarantees every intent with answers has them in every locale language.
         let first = intent.answers.sorted { $0.key < $1.key }.first
         return (first?.key ?? defaultLanguage, first?.value ?? .everyCity(""))

@@ -81,7 +81,8 @@ public enum ProtocolCodec {
     public static func encodedBytes(_ reply: ChatReply, includeDiagnostics: Bool = false) -> [UInt8] {
         // Written member by member, in protocol order: building a `JSONValue` tree first (a
         // dictionary per source, its keys sorted) cost more than the writing.
-        var writer = JSONWriter()
+        // Room for the whole line, so the buffer is not copied as it grows.
+        var writer = JSONWriter(capacity: estimatedLength(of: reply))
         writer.writeObject { object in
             object.member("id", reply.id ?? .null)
             object.member("session", reply.session.map { .string($0) } ?? .null)
@@ -118,6 +119,14 @@ public enum ProtocolCodec {
             }
         }
         return writer.outputBytes
+    }
+
+    /// A little more than the reply's JSON line usually takes: its texts, and room for the
+    /// names, quotes, escapes and numbers.
+    private static func estimatedLength(of reply: ChatReply) -> Int {
+        let sources = reply.sources.reduce(0) { $0 + $1.document.utf8.count + $1.says.utf8.count + $1.seed.utf8.count + $1.location.utf8.count + 64 }
+        let options = reply.options.reduce(0) { $0 + $1.label.utf8.count + $1.value.utf8.count + 48 }
+        return 512 + reply.answer.utf8.count * 9 / 8 + sources + options + reply.links.reduce(0) { $0 + $1.utf8.count + 3 }
     }
 
     /// Encodes an error as one JSON line.

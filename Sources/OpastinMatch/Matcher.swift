@@ -174,10 +174,18 @@ public struct Matcher: Sendable {
     /// A calibrated 0–1 confidence from the best score and its lead over the runner-up
     /// (the out-of-scope examples are not a rival intent here).
     func confidence(_ ranked: [IntentScore]) -> Double {
-        let rivals = ranked.filter { $0.intentID != DialogueAction.outOfScope }
-        guard let best = rivals.first else { return 0 }
-        let lead = best.score - (rivals.dropFirst().first?.score ?? 0)
-        let logit = policy.confidenceBias + policy.confidenceScoreWeight * best.score + policy.confidenceLeadWeight * lead
+        var best: Double?, runnerUp: Double?
+        for rival in ranked where rival.intentID != DialogueAction.outOfScope {
+            if best == nil {
+                best = rival.score
+            } else {
+                runnerUp = rival.score
+                break
+            }
+        }
+        guard let best else { return 0 }
+        let lead = best - (runnerUp ?? 0)
+        let logit = policy.confidenceBias + policy.confidenceScoreWeight * best + policy.confidenceLeadWeight * lead
         return ((1 / (1 + exp(-logit))) * 100).rounded() / 100
     }
 }

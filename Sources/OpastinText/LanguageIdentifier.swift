@@ -90,8 +90,9 @@ public struct LanguageIdentifier: Sendable {
     public func identify(_ analyzed: AnalyzedText) -> LanguageGuess? {
         // Only one language is written in this script (Arabic, Cyrillic): the script alone
         // decides, and the model need not be read at all.
-        let variants = variantOrder.filter { $0.script == analyzed.script }
-        if let only = variants.first, variants.allSatisfy({ $0.language == only.language }) {
+        if let only = variantOrder.first(where: { $0.script == analyzed.script }),
+           variantOrder.allSatisfy({ $0.script != analyzed.script || $0.language == only.language })
+        {
             return analyzed.words.contains(where: Self.hasLetter) ? LanguageGuess(language: only.language, script: only.script, confidence: 1) : nil
         }
         let ranked = rank(analyzed)
@@ -110,8 +111,7 @@ public struct LanguageIdentifier: Sendable {
 
     /// Every variant of the message's script with its average log-likelihood, best first.
     public func rank(_ analyzed: AnalyzedText) -> [(variant: LanguageVariant, score: Double)] {
-        let candidates = variantOrder.indices.filter { variantOrder[$0].script == analyzed.script }
-        guard !candidates.isEmpty else { return [] }
+        guard variantOrder.contains(where: { $0.script == analyzed.script }) else { return [] }
         let features = Self.features(of: analyzed.words)
         let total = features.reduce(0) { $0 + $1.count }
         guard total > 0 else { return [] }
@@ -156,17 +156,24 @@ public struct LanguageIdentifier: Sendable {
                 }
             }
         }
-        return candidates.map { (variantOrder[$0], Double(sums[$0] / total)) }
-            .sorted { $0.score > $1.score || ($0.score == $1.score && $0.variant.description < $1.variant.description) }
+        var ranked: [(variant: LanguageVariant, score: Double)] = []
+        ranked.reserveCapacity(width)
+        for (index, variant) in variantOrder.enumerated() where variant.script == analyzed.script {
+            ranked.append((variant, Double(sums[index] / total)))
+        }
+        return ranked.sorted { $0.score > $1.score || ($0.score == $1.score && $0.variant.description < $1.variant.description) }
     }
 
     /// Character 1–3-grams inside word boundaries, and whole words (weighted more: a known
     /// word is strong evidence in a two-word message), as (hash, count). A feature may come
     /// more than once: every use adds its counts up, so merging them first would be wasted work.
     static func features(of words: [String]) -> [(feature: UInt64, count: Float)] {
+        // Room for every feature (a word has at most as many scalars as UTF-8 bytes): growing
+        // the arrays cost more than filling them.
         var hashes: [(feature: UInt64, count: Float)] = []
-        hashes.reserveCapacity(words.count * 24)
+        hashes.reserveCapacity(words.reduce(0) { $0 + 3 * $1.utf8.count + 4 })
         var scalars: [UInt32] = []
+        scalars.reserveCapacity(32)
         for word in words {
             scalars.removeAll(keepingCapacity: true)
             scalars.append(0x5E)
