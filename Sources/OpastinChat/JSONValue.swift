@@ -112,11 +112,12 @@ struct JSONWriter {
     /// An object whose members `body` writes with `member(_:_:)`, in that order.
     mutating func writeObject(_ body: (inout ObjectWriter) -> Void) {
         append("{")
-        // The buffer moves into the member writer and back, never copied.
-        var object = ObjectWriter(writer: self)
-        self = JSONWriter(capacity: 0)
+        // The buffer is swapped into the member writer and back, never shared: an assignment
+        // left the member writer holding it too, so the next append copied the whole line.
+        var object = ObjectWriter(writer: JSONWriter(capacity: 0))
+        swap(&self, &object.writer)
         body(&object)
-        self = object.writer
+        swap(&self, &object.writer)
         append("}")
     }
 
