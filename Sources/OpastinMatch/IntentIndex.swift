@@ -512,7 +512,9 @@ public final class IntentIndex: Sendable {
                     + centroidShare * centroidSimilarity[intent])),
                 closestExample: exampleText[Int(intentFirstExample[intent]) + examples.closest]))
         }
-        return scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
+        // In place: `sorted` would copy the array first.
+        scores.sort { $0.score > $1.score || ($0.score == $1.score && $0.intentID < $1.intentID) }
+        return scores
     }
 
     /// For the benchmark: how many query features a message has, and how many example

@@ -161,7 +161,9 @@ public struct LanguageIdentifier: Sendable {
         for (index, variant) in variantOrder.enumerated() where variant.script == analyzed.script {
             ranked.append((variant, Double(sums[index] / total)))
         }
-        return ranked.sorted { $0.score > $1.score || ($0.score == $1.score && $0.variant.description < $1.variant.description) }
+        // In place: `sorted` would copy the array first.
+        ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.variant.description < $1.variant.description) }
+        return ranked
     }
 
     /// Character 1–3-grams inside word boundaries, and whole words (weighted more: a known
