@@ -168,43 +168,50 @@ struct JSONWriter {
     /// too (JavaScript treats them as line ends); everything else copied as it is.
     fileprivate mutating func writeString(_ text: String) {
         append("\"")
-        var text = text
-        text.withUTF8 { utf8 in
-            var runStart = 0
-            var position = 0
-            while position < utf8.count {
-                // Most of a reply is plain text: skipped sixteen bytes at a time up to the first
-                // that may need escaping.
-                position += cbytescan_json_plain_length(utf8.baseAddress! + position, utf8.count - position)
-                guard position < utf8.count else { break }
-                let byte = utf8[position]
-                let escape: StaticString?
-                var length = 1
-                switch byte {
-                case UInt8(ascii: "\""): escape = "\\\""
-                case UInt8(ascii: "\\"): escape = "\\\\"
-                case UInt8(ascii: "\n"): escape = "\\n"
-                case UInt8(ascii: "\r"): escape = "\\r"
-                case UInt8(ascii: "\t"): escape = "\\t"
-                case 0xE2 where position + 2 < utf8.count && utf8[position + 1] == 0x80 && (utf8[position + 2] == 0xA8 || utf8[position + 2] == 0xA9):
-                    escape = utf8[position + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-                    length = 3
-                case 0..<0x20, 0x7F: escape = nil
-                default:
-                    position += 1
-                    continue
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
-                if let escape {
-                    append(escape)
-                } else {
-                    appendText(String(format: "\\u%04x", UInt32(byte)))
-                }
-                position += length
-                runStart = position
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+        // A native string's bytes are read in place (copying it to call `withUTF8` cost a
+        // retain and a release per string); only another kind is copied first.
+        if text.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) == nil {
+            var text = text
+            text.withUTF8 { writeEscaped($0) }
         }
         append("\"")
+    }
+
+    /// The bytes of a string, escaped as JSON requires.
+    private mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var runStart = 0
+        var position = 0
+        while position < utf8.count {
+            // Most of a reply is plain text: skipped sixteen bytes at a time up to the first
+            // that may need escaping.
+            position += cbytescan_json_plain_length(utf8.baseAddress! + position, utf8.count - position)
+            guard position < utf8.count else { break }
+            let byte = utf8[position]
+            let escape: StaticString?
+            var length = 1
+            switch byte {
+            case UInt8(ascii: "\""): escape = "\\\""
+            case UInt8(ascii: "\\"): escape = "\\\\"
+            case UInt8(ascii: "\n"): escape = "\\n"
+            case UInt8(ascii: "\r"): escape = "\\r"
+            case UInt8(ascii: "\t"): escape = "\\t"
+            case 0xE2 where position + 2 < utf8.count && utf8[position + 1] == 0x80 && (utf8[position + 2] == 0xA8 || utf8[position + 2] == 0xA9):
+                escape = utf8[position + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                length = 3
+            case 0..<0x20, 0x7F: escape = nil
+            default:
+                position += 1
+                continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
+            if let escape {
+                append(escape)
+            } else {
+                appendText(String(format: "\\u%04x", UInt32(byte)))
+            }
+            position += length
+            runStart = position
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
     }
 }

@@ -3,7 +3,7 @@
 enum ArabicOrthography {
     static func unify(_ text: String) -> String {
         // U+0600–U+06FF are exactly the UTF-8 sequences led by 0xD8–0xDB: a byte scan, no decoding.
-        guard text.utf8.contains(where: { (0xD8...0xDB).contains($0) }) else { return text }
+        guard text.containsUTF8Byte(where: { (0xD8...0xDB).contains($0) }) else { return text }
         var scalars = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {

@@ -81,17 +81,21 @@ extension String {
 
     /// True when every scalar is ASCII: such text skips ICU on the hot path.
     var isASCII: Bool {
+        // A native string's bytes are read in place; only another kind is copied first.
+        if let ascii = utf8.withContiguousStorageIfAvailable(Self.allASCII) { return ascii }
         var text = self
-        return text.withUTF8 { bytes in
-            // Eight bytes at a time: ASCII bytes have the high bit clear.
-            var position = 0
-            if let base = bytes.baseAddress {
-                while position + 8 <= bytes.count {
-                    if UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-                    position += 8
-                }
+        return text.withUTF8(Self.allASCII)
+    }
+
+    private static func allASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Eight bytes at a time: ASCII bytes have the high bit clear.
+        var position = 0
+        if let base = bytes.baseAddress {
+            while position + 8 <= bytes.count {
+                if UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                position += 8
             }
-            return bytes[position...].allSatisfy { $0 < 0x80 }
         }
+        return bytes[position...].allSatisfy { $0 < 0x80 }
     }
 }

@@ -5,7 +5,7 @@
 public enum RomanizationFolding {
     public static func fold(_ latin: String) -> String {
         let utf8 = latin.utf8
-        let hasLetters = utf8.contains { isLetter($0) }
+        let hasLetters = latin.containsUTF8Byte { isLetter($0) }
         // Written straight into the string's storage (appending to an array byte by byte
         // was a tenth of analysing a message). A byte becomes at most two ("5" is "kh").
         return String(unsafeUninitializedCapacity: utf8.count * 2) { bytes in

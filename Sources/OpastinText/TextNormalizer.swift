@@ -7,7 +7,7 @@ public enum TextNormalizer {
     public static func foldCase(_ text: String) -> String {
         if text.isASCII {
             // Most messages are already lower case: no new string for them.
-            return text.utf8.contains(where: { (0x41...0x5A).contains($0) }) ? text.lowercased() : text
+            return text.containsUTF8Byte(where: { (0x41...0x5A).contains($0) }) ? text.lowercased() : text
         }
         let source = text.utf16Units
         let folded = source.withUnsafeBufferPointer { src in
@@ -52,7 +52,7 @@ public enum TextNormalizer {
     /// False when no byte can start a control character: C0 and DEL are bytes below 0x20 and
     /// 0x7F, C1 (U+0080–U+009F) starts with 0xC2. A byte scan, no decoding.
     private static func mayHaveControlCharacters(_ text: String) -> Bool {
-        text.utf8.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
+        text.containsUTF8Byte { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 }
     }
 
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
