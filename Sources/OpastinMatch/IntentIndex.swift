@@ -597,7 +597,7 @@ public final class IntentIndex: Sendable {
 
 extension ConceptLexicon {
     /// The concepts of every locale in the knowledge base.
-    public init(knowledge: KnowledgeBase, analyzer: Analyzer) {
+    public convenience init(knowledge: KnowledgeBase, analyzer: Analyzer) {
         var entries: [(concept: String, entry: String, language: LanguageCode?)] = []
         for code in knowledge.locales.keys.sorted() {
             for (concept, words) in knowledge.locales[code]?.concepts ?? [] {

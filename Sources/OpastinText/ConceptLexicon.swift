@@ -8,7 +8,10 @@ internal import CPrefetch
 /// Entries are single words, matched on the analyzer's lexical forms (Latin-script words by
 /// their Latin key, so spelling variants meet; other scripts as written); an entry ending in
 /// `*` matches every word that starts with it.
-public struct ConceptLexicon: Sendable {
+///
+/// A class, though immutable: the index, the matcher and the feature extraction pass it on
+/// per message, and each copy of a struct retained and released every one of its tables.
+public final class ConceptLexicon: Sendable {
     /// Which languages' lists an entry came from, one bit per language in `languages` (all
     /// bits: any language). All Latin-letter entries share one table, and folded spellings
     /// collide across languages (Somali "koriyaa", raises children, and Finnish "korjaa",
@@ -86,7 +89,7 @@ public struct ConceptLexicon: Sendable {
     /// further ones are ignored, as are entries of more than one word and stems shorter than
     /// four Latin or three other letters. Entries in other scripts than Latin count for every
     /// language: matched as written, they cannot meet another language's Latin words.
-    public init(entries: [(concept: String, entry: String, language: LanguageCode?)], analyzer: Analyzer) {
+    public convenience init(entries: [(concept: String, entry: String, language: LanguageCode?)], analyzer: Analyzer) {
         var concepts: [String] = []
         var numbers: [String: UInt16] = [:]
         var languages: [LanguageCode] = []
@@ -125,7 +128,7 @@ public struct ConceptLexicon: Sendable {
     }
 
     /// Builds the lexicon from (concept, entry) pairs of no particular language.
-    public init(entries: [(concept: String, entry: String)], analyzer: Analyzer) {
+    public convenience init(entries: [(concept: String, entry: String)], analyzer: Analyzer) {
         self.init(entries: entries.map { ($0.concept, $0.entry, nil) }, analyzer: analyzer)
     }
 
@@ -141,9 +144,6 @@ public struct ConceptLexicon: Sendable {
     /// Calls `body` with the feature of each concept a word's form names.
     @inline(__always)
     func forEachConcept(of form: String, allowed: LanguageMask, _ body: (UInt64) -> Void) {
-        // The closure captures the one array it reads, not the whole lexicon (copying the
-        // lexicon into it, once per word, retained each of its tables).
-        let features = features
         forEachConceptNumber(of: form, allowed: allowed) { body(features[$0]) }
     }
 
@@ -263,7 +263,7 @@ public struct ConceptLexicon: Sendable {
         writer.write(shortestStem)
     }
 
-    public init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
+    public convenience init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
         let concepts = try reader.readStrings()
         let languages = try reader.readStrings().map { LanguageCode($0) }
         let wordKeys = try reader.readArray(of: UInt64.self)
