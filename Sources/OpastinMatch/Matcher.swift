@@ -47,6 +47,15 @@ public struct MatchPolicy: Sendable {
     /// When the out-of-scope examples score within this of the best intent, the message is
     /// taken as out of scope: it resembles what Opastin must not answer as much as anything.
     public var outOfScopeMargin = 0.10
+    /// The intents a person in distress needs (crisis and mental health, violence and
+    /// forced marriage, discrimination). Missing such a message costs more than answering an
+    /// unrelated one with where to find help, so the out-of-scope examples must come only
+    /// within `safetyOutOfScopeMargin` of them, not `outOfScopeMargin`, to take the message.
+    /// On the dev sets, 0.075: three distress messages answered (a forced marriage, a morning
+    /// dread, a racist shop) that fell back; no out-of-scope message answered, CLINC's
+    /// included (0.05 would have answered a banking-app question with mental health).
+    public var safetyIntents: Set<String> = ["mental-wellbeing", "violence-and-special-support", "discrimination"]
+    public var safetyOutOfScopeMargin = 0.075
     /// The confidence curve: P(right) = 1 / (1 + e^-(bias + scoreWeight·best + leadWeight·lead)),
     /// fitted with bench/calibrate.py on the dev sets, so 0.8 means "right about 8 times in 10".
     /// Refitted after the 3-grams lost their example postings and the chat turns were set
@@ -159,7 +168,7 @@ public struct Matcher: Sendable {
         let outOfScope = ranked.first { $0.intentID == DialogueAction.outOfScope }?.score ?? 0
         let minimum = analyzed.keys.count >= policy.longMessageWords ? policy.longMessageMinimumScore : policy.minimumScore
         guard let best = ranked.first, best.score >= minimum, best.intentID != DialogueAction.outOfScope,
-              best.score - outOfScope >= policy.outOfScopeMargin
+              best.score - outOfScope >= (policy.safetyIntents.contains(best.intentID) ? policy.safetyOutOfScopeMargin : policy.outOfScopeMargin)
         else {
             return MatchResult(analyzed: analyzed, ranked: ranked, decision: .fallback, confidence: confidence(ranked))
         }

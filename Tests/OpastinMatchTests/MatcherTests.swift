@@ -107,6 +107,26 @@ import Testing
         #expect(matcher.match(long).decision == .fallback)
     }
 
+    /// A message whose best intent is one a person in distress needs is answered with the
+    /// out-of-scope examples nearer than they may come to any other intent.
+    @Test func safetyIntentsTolerateCloserOutOfScopeExamples() throws {
+        var matcher = Self.matcher
+        matcher.policy.minimumScore = 0
+        let text = "problem with my landlord and the weather tomorrow"
+        let ranked = matcher.match(text).ranked
+        let best = try #require(ranked.first)
+        let outOfScope = try #require(ranked.first { $0.intentID == DialogueAction.outOfScope })
+        #expect(best.intentID == "housing-advice")
+        let gap = best.score - outOfScope.score
+        #expect(gap > 0.02)
+        matcher.policy.outOfScopeMargin = gap + 0.01
+        matcher.policy.safetyOutOfScopeMargin = gap - 0.01
+        matcher.policy.safetyIntents = []
+        #expect(matcher.match(text).decision == .fallback)
+        matcher.policy.safetyIntents = ["housing-advice"]
+        #expect(matcher.match(text).decision == .answer(intentID: "housing-advice"))
+    }
+
     @Test func indexSurvivesItsBinaryForm() throws {
         var writer = BinaryWriter()
         Self.matcher.index.encode(into: &writer)
