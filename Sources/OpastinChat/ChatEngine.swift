@@ -283,7 +283,9 @@ public struct ChatEngine: Sendable {
         let options = City.all.enumerated().map { ReplyOption(number: $0 + 1, label: locale.cityName($1), value: $1.rawValue) }
         return ChatReply(
             language: locale.code, intent: intentID, confidence: confidence,
-            answer: [intentID.map { title(of: $0, in: locale.code) }, locale.string(.cityQuestion), numbered(options)]
+            answer: [intentID.map { title(of: $0, in: locale.code) },
+                     intentID.flatMap { matcher.policy.safetyIntents.contains($0) ? locale.string(.safetyLine) : nil },
+                     locale.string(.cityQuestion), numbered(options)]
                 .compactMap { $0 }.joined(separator: "\n"),
             kind: .city, options: options,
             // The sources of the answer to come: the question is already about that service.

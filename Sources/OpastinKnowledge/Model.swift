@@ -117,6 +117,9 @@ public struct LocaleStrings: Sendable {
 public enum UIString: String, CaseIterable, Sendable {
     case greeting, kioskHelp = "kiosk_help", help, fallback, clarify, clarifyHint = "clarify_hint"
     case cityQuestion = "city_question", citySet = "city_set", languageQuestion = "language_question", languageSet = "language_set"
+    /// Said before the city question of a safety intent (mental wellbeing, violence): the
+    /// answer waits for the city, the way to emergency help must not.
+    case safetyLine = "safety_line"
     case sourcesLabel = "sources_label", linksLabel = "links_label", resetDone = "reset_done"
     case errorEmpty = "error_empty", errorTooLong = "error_too_long"
     case errorUnknownLanguage = "error_unknown_language", errorUnknownCommand = "error_unknown_command"

@@ -56,6 +56,14 @@ public struct MatchPolicy: Sendable {
     /// included (0.05 would have answered a banking-app question with mental health).
     public var safetyIntents: Set<String> = ["mental-wellbeing", "violence-and-special-support", "discrimination"]
     public var safetyOutOfScopeMargin = 0.075
+    /// The concepts that tell of acute distress (suicide, crisis, violence). A message naming
+    /// one, whose best intent is a safety intent, is answered with it from
+    /// `distressMinimumScore` up, whatever the out-of-scope examples score: a resident who
+    /// writes "мне очень плохо, я не хочу жить" or "my husband hits me" in a few words shares
+    /// too little with any example to reach `minimumScore`, and a fallback that says "try
+    /// other words" is the worst reply such a message can get.
+    public var distressConcepts: Set<String> = ["crisis", "violence"]
+    public var distressMinimumScore = 0.10
     /// The confidence curve: P(right) = 1 / (1 + e^-(bias + scoreWeight·best + leadWeight·lead)),
     /// fitted with bench/calibrate.py on the dev sets, so 0.8 means "right about 8 times in 10".
     /// Refitted after the 3-grams lost their example postings and the chat turns were set
@@ -106,7 +114,7 @@ public struct Matcher: Sendable {
     public func match(_ analyzed: AnalyzedText, language: LanguageCode? = nil) -> MatchResult {
         let (scored, coverage) = index.scoreWithCoverage(analyzed, language: language)
         let ranked = setAsideChatTurns(scored, analyzed, language: language)
-        var result = decide(analyzed, ranked)
+        var result = decide(analyzed, ranked, language: language)
         result.coverage = coverage
         // The classifier, which sees the text as written and was trained to tell intents
         // apart, settles what the index leaves open: a message it would not answer (too weak,
@@ -164,13 +172,14 @@ public struct Matcher: Sendable {
         }
     }
 
-    private func decide(_ analyzed: AnalyzedText, _ ranked: [IntentScore]) -> MatchResult {
+    private func decide(_ analyzed: AnalyzedText, _ ranked: [IntentScore], language: LanguageCode?) -> MatchResult {
         let outOfScope = ranked.first { $0.intentID == DialogueAction.outOfScope }?.score ?? 0
         let minimum = analyzed.keys.count >= policy.longMessageWords ? policy.longMessageMinimumScore : policy.minimumScore
         guard let best = ranked.first, best.score >= minimum, best.intentID != DialogueAction.outOfScope,
               best.score - outOfScope >= (policy.safetyIntents.contains(best.intentID) ? policy.safetyOutOfScopeMargin : policy.outOfScopeMargin)
         else {
-            return MatchResult(analyzed: analyzed, ranked: ranked, decision: .fallback, confidence: confidence(ranked))
+            let decision: MatchDecision = distressIntent(analyzed, ranked, language: language).map { .answer(intentID: $0) } ?? .fallback
+            return MatchResult(analyzed: analyzed, ranked: ranked, decision: decision, confidence: confidence(ranked))
         }
         let close = ranked.prefix(3).filter { best.score - $0.score < policy.clarifyMargin && $0.intentID != DialogueAction.outOfScope }
         if close.count > 1 && best.score < policy.certainScore {
@@ -178,6 +187,16 @@ public struct Matcher: Sendable {
                                confidence: confidence(ranked))
         }
         return MatchResult(analyzed: analyzed, ranked: ranked, decision: .answer(intentID: best.intentID), confidence: confidence(ranked))
+    }
+
+    /// The safety net under the thresholds: the best intent, when it is a safety intent that
+    /// scores at least `distressMinimumScore` and the message names a distress concept.
+    func distressIntent(_ analyzed: AnalyzedText, _ ranked: [IntentScore], language: LanguageCode?) -> String? {
+        guard let best = ranked.first(where: { $0.intentID != DialogueAction.outOfScope }),
+              policy.safetyIntents.contains(best.intentID), best.score >= policy.distressMinimumScore,
+              index.concepts.names(in: analyzed, language: language).contains(where: policy.distressConcepts.contains)
+        else { return nil }
+        return best.intentID
     }
 
     /// A calibrated 0–1 confidence from the best score and its lead over the runner-up

@@ -38,6 +38,7 @@ struct FixtureFolder {
           clarify: "Did you mean:"
           clarify_hint: Answer with the number.
           city_question: Helsinki or Vaasa?
+          safety_line: If you are in danger, get help now.
           city_set: "OK, {city}."
           language_question: "Choose a language:"
           language_set: OK, English.

@@ -127,6 +127,33 @@ import Testing
         #expect(matcher.match(text).decision == .answer(intentID: "housing-advice"))
     }
 
+    /// Under the thresholds, a message that names a distress concept is still answered when
+    /// its best intent is a safety intent; without the concept, or with another intent first,
+    /// it falls back as before.
+    @Test func distressConceptsLetASafetyIntentAnswerBelowTheThresholds() throws {
+        let concepts = ConceptLexicon(entries: [("crisis", "hopeless"), ("crisis", "toivoton")], analyzer: Self.analyzer)
+        var matcher = Matcher(
+            index: IntentIndex(utterances: Self.utterances, analyzer: Self.analyzer, concepts: concepts), analyzer: Self.analyzer)
+        matcher.policy.safetyIntents = ["housing-advice"]
+        matcher.policy.distressConcepts = ["crisis"]
+        let distressed = "hopeless landlord problem", plain = "landlord problem"
+        let best = try #require(matcher.match(distressed).ranked.first)
+        #expect(best.intentID == "housing-advice")
+        // The usual minimum is out of reach of every message, the net's is not.
+        matcher.policy.minimumScore = 2
+        matcher.policy.longMessageMinimumScore = 2
+        matcher.policy.distressMinimumScore = best.score - 0.05
+        #expect(matcher.match(distressed).decision == .answer(intentID: "housing-advice"))
+        #expect(matcher.match(plain).decision == .fallback)
+        // Not when the net's own minimum is out of reach either.
+        matcher.policy.distressMinimumScore = best.score + 0.01
+        #expect(matcher.match(distressed).decision == .fallback)
+        // Not for an intent that is not a safety intent.
+        matcher.policy.distressMinimumScore = 0
+        matcher.policy.safetyIntents = ["daycare"]
+        #expect(matcher.match(distressed).decision == .fallback)
+    }
+
     @Test func indexSurvivesItsBinaryForm() throws {
         var writer = BinaryWriter()
         Self.matcher.index.encode(into: &writer)
