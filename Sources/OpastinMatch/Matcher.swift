@@ -58,12 +58,19 @@ public struct MatchPolicy: Sendable {
     public var safetyOutOfScopeMargin = 0.075
     /// The concepts that tell of acute distress (suicide, crisis, violence). A message naming
     /// one, whose best intent is a safety intent, is answered with it from
-    /// `distressMinimumScore` up, whatever the out-of-scope examples score: a resident who
-    /// writes "мне очень плохо, я не хочу жить" or "my husband hits me" in a few words shares
-    /// too little with any example to reach `minimumScore`, and a fallback that says "try
-    /// other words" is the worst reply such a message can get.
+    /// `distressMinimumScore` up instead of `minimumScore`: a resident who writes "min man
+    /// slår mig" or "мне очень плохо, я не хочу жить" in a few words shares too little with
+    /// any example to reach 0.20, and a fallback that says "try other words" is the worst
+    /// reply such a message can get. The intent must still score above the out-of-scope
+    /// examples ("how to beat jet lag" names violence). Chosen on
+    /// Tests/Evaluation/dev-distress.jsonl and the other dev sets: 2 more of 72 distress
+    /// messages answered right, against 1 of 24 look-alikes ("sidee loo dilaa process", how to
+    /// kill a process) and 1 CLINC query ("when did camus die") answered with a safety intent
+    /// — the trade `safetyIntents` describes. Keeping `safetyOutOfScopeMargin` here as well
+    /// answered no distress message more; "depression" as a distress concept answered one
+    /// more and a request for sad songs.
     public var distressConcepts: Set<String> = ["crisis", "violence"]
-    public var distressMinimumScore = 0.10
+    public var distressMinimumScore = 0.07
     /// The confidence curve: P(right) = 1 / (1 + e^-(bias + scoreWeight·best + leadWeight·lead)),
     /// fitted with bench/calibrate.py on the dev sets, so 0.8 means "right about 8 times in 10".
     /// Refitted after the 3-grams lost their example postings and the chat turns were set
@@ -189,11 +196,13 @@ public struct Matcher: Sendable {
         return MatchResult(analyzed: analyzed, ranked: ranked, decision: .answer(intentID: best.intentID), confidence: confidence(ranked))
     }
 
-    /// The safety net under the thresholds: the best intent, when it is a safety intent that
-    /// scores at least `distressMinimumScore` and the message names a distress concept.
+    /// The safety net under the minimum score: the best intent, when it is a safety intent
+    /// that scores at least `distressMinimumScore` and above the out-of-scope examples, and
+    /// the message names a distress concept.
     func distressIntent(_ analyzed: AnalyzedText, _ ranked: [IntentScore], language: LanguageCode?) -> String? {
+        let outOfScope = ranked.first { $0.intentID == DialogueAction.outOfScope }?.score ?? 0
         guard let best = ranked.first(where: { $0.intentID != DialogueAction.outOfScope }),
-              policy.safetyIntents.contains(best.intentID), best.score >= policy.distressMinimumScore,
+              policy.safetyIntents.contains(best.intentID), best.score >= policy.distressMinimumScore, best.score > outOfScope,
               index.concepts.names(in: analyzed, language: language).contains(where: policy.distressConcepts.contains)
         else { return nil }
         return best.intentID
