@@ -4,7 +4,9 @@ in-scope answered right on dev.jsonl + dev2.jsonl (per language), their out-of-s
 answered null, in-scope messages rejected, dev-oos.jsonl answered null, the short queries of
 dev-short.jsonl (in scope right, out of scope null), dev3.jsonl (in scope right per language,
 out of scope null), dev4.jsonl (questions wrapped in greetings and thanks, feelings told in
-everyday words; right answers of 120), and the CLINC
+everyday words; right answers of 120), dev-distress.jsonl (people in distress: low mood,
+suicidal thoughts, domestic and sexual violence, racism, and look-alikes that use the same
+words; in scope right per language, out of scope null, e.g. "how to kill a process"), and the CLINC
 out-of-scope queries answered null (../shared/evaldata/clinc_oos_dev.jsonl, measure only).
 
     swift build -c release && python3 bench/dev_summary.py [--root DIR] [--binary PATH]
@@ -36,11 +38,11 @@ def main(args):
         both.write_text("".join((EVALUATION / name).read_text(encoding="utf-8") for name in ("dev.jsonl", "dev2.jsonl")),
                         encoding="utf-8")
         files = [both, EVALUATION / "dev-oos.jsonl", EVALUATION / "dev-short.jsonl", EVALUATION / "dev3.jsonl",
-                 EVALUATION / "dev4.jsonl"]
+                 EVALUATION / "dev4.jsonl", EVALUATION / "dev-distress.jsonl"]
         files += [CLINC] if CLINC.exists() else []
         with ThreadPoolExecutor(max_workers=2) as pool:
             reports = list(pool.map(lambda path: evaluate(args.binary, path, args.root), files))
-    dev, oos, short, dev3, dev4 = reports[:5]
+    dev, oos, short, dev3, dev4, distress = reports[:6]
     languages = " ".join(f"{code}:{figures['correct']}" for code, figures in sorted(dev["in_scope_by_lang"].items()))
     line = (f"dev+dev2 in scope {dev['in_scope']['correct']}/{dev['in_scope']['total']} [{languages}]"
             f" | out of scope {dev['out_of_scope_recall']['correct']}/{dev['out_of_scope_recall']['total']}"
@@ -54,8 +56,11 @@ def main(args):
              f" rejected {dev3['false_rejections']['correct']}")
     right = dev4["in_scope"]["correct"] + dev4["out_of_scope_recall"]["correct"]
     line += f" | dev4 {right}/{dev4['in_scope']['total'] + dev4['out_of_scope_recall']['total']}"
-    if len(reports) > 5:
-        line += f" | CLINC {reports[5]['out_of_scope_recall']['correct']}/{reports[5]['out_of_scope_recall']['total']}"
+    distress_languages = " ".join(f"{code}:{figures['correct']}" for code, figures in sorted(distress["in_scope_by_lang"].items()))
+    line += (f" | distress {distress['in_scope']['correct']}/{distress['in_scope']['total']} [{distress_languages}]"
+             f" + null {distress['out_of_scope_recall']['correct']}/{distress['out_of_scope_recall']['total']}")
+    if len(reports) > 6:
+        line += f" | CLINC {reports[6]['out_of_scope_recall']['correct']}/{reports[6]['out_of_scope_recall']['total']}"
     print(line)
 
 

@@ -95,6 +95,28 @@ import Testing
         #expect(followUp["answer"] as? String != answer["answer"] as? String)
     }
 
+    /// A message of acute distress is not left with "try other words": it gets the mental
+    /// wellbeing answer, and the city question that comes first already says to get emergency
+    /// help when in danger.
+    @Test func distressGetsTheSafetyLineBeforeTheCityQuestion() throws {
+        let output = try BinaryRunner.run(["chat", "--json"], lines: [
+            #"{"text":"I keep thinking everyone would be better off without me"}"#,
+            #"{"text":"1"}"#,
+        ])
+        try #require(output.lines.count == 2)
+        let question = try BinaryRunner.object(output.lines[0])
+        #expect(question["intent"] as? String == "mental-wellbeing")
+        #expect(question["kind"] as? String == "city")
+        let text = try #require(question["answer"] as? String)
+        let danger = try #require(text.range(of: "If you are in danger right now"))
+        let city = try #require(text.range(of: "Do you live in Helsinki or Vaasa?"))
+        #expect(danger.lowerBound < city.lowerBound)
+        let answer = try BinaryRunner.object(output.lines[1])
+        #expect(answer["intent"] as? String == "mental-wellbeing")
+        #expect(answer["city"] as? String == "helsinki")
+        #expect((answer["sources"] as? [Any])?.isEmpty == false)
+    }
+
     @Test func outOfScopeGetsNullIntentAndAHelpfulFallback() throws {
         let output = try BinaryRunner.run(["chat", "--json"], lines: [#"{"text":"what is the best recipe for chocolate cake"}"#])
         let reply = try BinaryRunner.object(try #require(output.lines.first))
