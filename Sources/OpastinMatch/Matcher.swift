@@ -56,20 +56,21 @@ public struct MatchPolicy: Sendable {
     /// included (0.05 would have answered a banking-app question with mental health).
     public var safetyIntents: Set<String> = ["mental-wellbeing", "violence-and-special-support", "discrimination"]
     public var safetyOutOfScopeMargin = 0.075
-    /// The concepts that tell of acute distress (suicide, crisis, violence). A message naming
-    /// one, whose best intent is a safety intent, is answered with it from
-    /// `distressMinimumScore` up instead of `minimumScore`: a resident who writes "min man
-    /// slår mig" or "мне очень плохо, я не хочу жить" in a few words shares too little with
-    /// any example to reach 0.20, and a fallback that says "try other words" is the worst
-    /// reply such a message can get. The intent must still score above the out-of-scope
-    /// examples ("how to beat jet lag" names violence). Chosen on
-    /// Tests/Evaluation/dev-distress.jsonl and the other dev sets: 2 more of 72 distress
-    /// messages answered right, against 1 of 24 look-alikes ("sidee loo dilaa process", how to
-    /// kill a process) and 1 CLINC query ("when did camus die") answered with a safety intent
-    /// — the trade `safetyIntents` describes. Keeping `safetyOutOfScopeMargin` here as well
-    /// answered no distress message more; "depression" as a distress concept answered one
-    /// more and a request for sad songs.
-    public var distressConcepts: Set<String> = ["crisis", "violence"]
+    /// The concepts that tell of distress: suicide and crisis, violence, low mood, stress,
+    /// fear, the mind, loneliness. A message naming one, whose best intent is a safety
+    /// intent, is answered with it from `distressMinimumScore` up instead of `minimumScore`:
+    /// a resident who writes "min man slår mig" or "itken joka ilta" in a few words shares
+    /// too little with any example to reach 0.20, and a fallback that says "try other words"
+    /// is the worst reply such a message can get. The intent must still score above the
+    /// out-of-scope examples ("how to beat jet lag" names violence). Chosen on
+    /// Tests/Evaluation/dev-distress.jsonl and the other dev sets: crisis and violence alone
+    /// answered 2 more of 72 distress messages, the other five concepts 3 more, against 2 of
+    /// 24 look-alikes (how to kill a process, sad songs) and 1 CLINC query ("when did camus
+    /// die") now answered with a safety intent — the trade `safetyIntents` describes.
+    /// "sleep" and "trauma" were left out: they answered "do ducks sleep" and "who wrote War
+    /// and Peace" with mental health for one distress message more. Keeping
+    /// `safetyOutOfScopeMargin` here as well answered no distress message more.
+    public var distressConcepts: Set<String> = ["crisis", "violence", "depression", "stress", "fear", "mental-health", "lonely"]
     public var distressMinimumScore = 0.07
     /// The confidence curve: P(right) = 1 / (1 + e^-(bias + scoreWeight·best + leadWeight·lead)),
     /// fitted with bench/calibrate.py on the dev sets, so 0.8 means "right about 8 times in 10".
