@@ -57,7 +57,7 @@ public struct MatchPolicy: Sendable {
     public var safetyIntents: Set<String> = ["mental-wellbeing", "violence-and-special-support", "discrimination"]
     public var safetyOutOfScopeMargin = 0.075
     /// The concepts that tell of distress: suicide and crisis, violence, low mood, stress,
-    /// fear, the mind, loneliness. A message naming one, whose best intent is a safety
+    /// fear, the mind, loneliness, racism and harassment. A message naming one, whose best intent is a safety
     /// intent, is answered with it from `distressMinimumScore` up instead of `minimumScore`:
     /// a resident who writes "min man slår mig" or "itken joka ilta" in a few words shares
     /// too little with any example to reach 0.20, and a fallback that says "try other words"
@@ -66,11 +66,12 @@ public struct MatchPolicy: Sendable {
     /// Tests/Evaluation/dev-distress.jsonl and the other dev sets: crisis and violence alone
     /// answered 2 more of 72 distress messages, the other five concepts 3 more, against 2 of
     /// 24 look-alikes (how to kill a process, sad songs) and 1 CLINC query ("when did camus
-    /// die") now answered with a safety intent — the trade `safetyIntents` describes.
+    /// die") now answered with a safety intent — the trade `safetyIntents` describes;
+    /// discrimination and bullying 2 more (racist insults on a tram and a bus), nothing lost.
     /// "sleep" and "trauma" were left out: they answered "do ducks sleep" and "who wrote War
     /// and Peace" with mental health for one distress message more. Keeping
     /// `safetyOutOfScopeMargin` here as well answered no distress message more.
-    public var distressConcepts: Set<String> = ["crisis", "violence", "depression", "stress", "fear", "mental-health", "lonely"]
+    public var distressConcepts: Set<String> = ["crisis", "violence", "depression", "stress", "fear", "mental-health", "lonely", "discrimination", "bullying"]
     public var distressMinimumScore = 0.07
     /// The confidence curve: P(right) = 1 / (1 + e^-(bias + scoreWeight·best + leadWeight·lead)),
     /// fitted with bench/calibrate.py on the dev sets, so 0.8 means "right about 8 times in 10".
