@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func distressReachesTheSafetyIntents() {
-        // Measured 48.6 % (35/72) and 52.1 % (50/96) on 2026-11-24, against 12.5 % and 11.5 %
+        // Measured 47.2 % (34/72) and 52.1 % (50/96) on 2026-11-24, against 12.5 % and 11.5 %
         // before the distress examples and the safety net; a few messages lost fails.
         #expect(Self.check.inScope.accuracy >= 0.43, "\(Self.check.inScope)")
         #expect(Self.check2.inScope.accuracy >= 0.46, "\(Self.check2.inScope)")
