@@ -56,7 +56,8 @@ def main():
         concepts = yaml.safe_load(open(f"Locales/{language}.yaml")).get("concepts") or {}
         for concept, listed in concepts.items():
             for entry in str(listed).split():
-                if is_latin(entry.rstrip("*")):
+                # Exact entries (`=rädd`) are matched as written, not by a folded key.
+                if is_latin(entry.rstrip("*")) and not entry.startswith("="):
                     entries.append((language, concept, entry, entry.endswith("*")))
     keys = latin_keys([entry.rstrip("*") for _, _, entry, _ in entries])
     entries = [(lang, concept, entry, key, stem) for (lang, concept, entry, stem), key in zip(entries, keys)]

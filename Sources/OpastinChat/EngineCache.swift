@@ -11,7 +11,7 @@ public struct EngineCache: Sendable {
     /// Where cache files live; nil disables caching.
     public let directory: URL?
     /// Bumped whenever the binary layout changes.
-    static let formatVersion = 16
+    static let formatVersion = 17
 
     public init(directory: URL?) { self.directory = directory }
 

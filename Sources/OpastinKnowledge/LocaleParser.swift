@@ -66,7 +66,8 @@ struct LocaleParser {
     }
 
     /// `concepts:` (optional): concept id → its words in one text, separated by spaces, a
-    /// trailing `*` marking a stem that matches every word starting with it. (One text per
+    /// trailing `*` marking a stem that matches every word starting with it, a leading `=` a
+    /// word matched only as written (not folded). (One text per
     /// concept, not a YAML list: twenty thousand list items took YAML parsing 50 ms of every
     /// start-up.)
     private func parseConcepts(_ node: Node?) -> [(concept: String, words: [String])] {
@@ -85,9 +86,12 @@ struct LocaleParser {
             // Split on spaces alone, not case-folded here (the lexicon folds words as the
             // analyzer does): per word, both cost more than the YAML parsing of the file.
             for word in text.split(separator: " ").map(String.init) {
-                let stem = word.hasSuffix("*") ? word.dropLast() : Substring(word)
-                if stem.isEmpty || stem.utf8.contains(UInt8(ascii: "*")) {
-                    file.error(entry.value, "concepts.\(entry.key): `\(word)` must be a word (a `*` only at its end)")
+                let isExact = word.hasPrefix("=")
+                let stem = (word.hasSuffix("*") ? word.dropLast() : Substring(word)).dropFirst(isExact ? 1 : 0)
+                if stem.isEmpty || stem.utf8.contains(UInt8(ascii: "*")) || stem.utf8.contains(UInt8(ascii: "=")) {
+                    file.error(entry.value, "concepts.\(entry.key): `\(word)` must be a word (a `*` only at its end, a `=` only at its start)")
+                } else if isExact && word.hasSuffix("*") {
+                    file.error(entry.value, "concepts.\(entry.key): `\(word)` is an exact word (`=`) and cannot be a stem (`*`)")
                 } else if word.hasSuffix("*") && stem.unicodeScalars.count < 3 {
                     file.error(entry.value, "concepts.\(entry.key): the stem `\(word)` is too short (at least 3 letters before `*`)")
                 } else {

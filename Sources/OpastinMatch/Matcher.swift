@@ -153,8 +153,8 @@ public struct Matcher: Sendable {
         else { return ranked }
         // The question is scored without its polite words, which would otherwise lower its
         // similarity to every example of its topic.
-        let question = analyzed.removingWords { form in
-            let names = index.concepts.names(ofForm: form, language: language)
+        let question = analyzed.removingWords { position in
+            let names = index.concepts.names(ofWordAt: position, in: analyzed, language: language)
             return !names.isEmpty && names.allSatisfy(policy.politeConcepts.contains)
         }
         let namesTopic = index.concepts.names(in: analyzed, language: language).contains(where: { !policy.chatTurnConcepts.contains($0) })

@@ -15,16 +15,21 @@ public struct AnalyzedText: Sendable {
     /// article), because Latin keys of other scripts merge words (عمل "work" and ملل
     /// "boredom" are both `ml`) and meet unrelated Latin words (бьёт and Arabizi `bet`).
     public let lexicalForms: [String]
+    /// Each word of `lexicalForms` as written (folded case, Latin letters not yet keyed), for
+    /// the lexicon's exact entries: folding merges some words a concept must tell apart
+    /// (Swedish rädd "afraid" and råd "advice" are both `rad`).
+    public let writtenForms: [String]
 
     /// The whole message as one Latin key, for display.
     public var latinKey: String { keys.joined(separator: " ") }
 
     /// The same message without the words whose lexical form `isLeftOut`.
-    public func removingWords(where isLeftOut: (String) -> Bool) -> AnalyzedText {
-        let kept = lexicalForms.indices.filter { !isLeftOut(lexicalForms[$0]) }
+    /// The same message without the words (by position in `lexicalForms`) that `isLeftOut`.
+    public func removingWords(where isLeftOut: (Int) -> Bool) -> AnalyzedText {
+        let kept = lexicalForms.indices.filter { !isLeftOut($0) }
         return AnalyzedText(
-            normalized: normalized, script: script, words: words,
-            keys: kept.map { keys[$0] }, lexicalForms: kept.map { lexicalForms[$0] })
+            normalized: normalized, script: script, words: words, keys: kept.map { keys[$0] },
+            lexicalForms: kept.map { lexicalForms[$0] }, writtenForms: kept.map { writtenForms[$0] })
     }
 }
 
@@ -53,16 +58,20 @@ public final class Analyzer: Sendable {
         let words = segmenter.words(folded)
         var keys: [String] = []
         var forms: [String] = []
+        var written: [String] = []
         keys.reserveCapacity(words.count)
         forms.reserveCapacity(words.count)
+        written.reserveCapacity(words.count)
         for word in words {
             let stemmed = script == .arabic ? ArabicOrthography.lightStem(word) : word
             let key = latinKey(of: stemmed)
             guard !key.isEmpty else { continue }
             keys.append(key)
             forms.append(Self.isLatin(stemmed) ? key : stemmed)
+            written.append(stemmed)
         }
-        return AnalyzedText(normalized: folded, script: script, words: words, keys: keys, lexicalForms: forms)
+        return AnalyzedText(
+            normalized: folded, script: script, words: words, keys: keys, lexicalForms: forms, writtenForms: written)
     }
 
     /// The folded words and script of a text, without Latin keys: all that language

@@ -7,7 +7,9 @@ internal import CPrefetch
 ///
 /// Entries are single words, matched on the analyzer's lexical forms (Latin-script words by
 /// their Latin key, so spelling variants meet; other scripts as written); an entry ending in
-/// `*` matches every word that starts with it.
+/// `*` matches every word that starts with it. An entry starting with `=` (`=rädd`) is an
+/// exact word: matched only as written (case aside), before the folded entries, for the words
+/// folding merges with another (rädd "afraid" and råd "advice" are both `rad`).
 ///
 /// A class, though immutable: the index, the matcher and the feature extraction pass it on
 /// per message, and each copy of a struct retained and released every one of its tables.
@@ -64,17 +66,22 @@ public final class ConceptLexicon: Sendable {
     let features: [UInt64]
     /// The languages of the lists, in bit order of `LanguageMask` (at most 16 are told apart).
     public let languages: [LanguageCode]
-    /// Whole-word keys, and stem keys (`*` entries), each hashed with its own seed.
+    /// Whole-word keys, and stem keys (`*` entries), each hashed with its own seed; exact
+    /// words (`=` entries) are whole-word keys of their written form, with a third seed.
     private let words: FeatureTable<Match>
     private let stems: FeatureTable<Match>
     /// The shortest stem: shorter prefixes of a word are not looked up.
     private let shortestStem: Int
+    /// A bit per (first byte, length) of the exact entries' written forms: a word whose bit
+    /// is clear is not hashed and looked up again (no exact entries: 0, and nothing is).
+    private let exactFilter: UInt64
 
     public static let empty = ConceptLexicon(
-        concepts: [], languages: [], words: FeatureTable([]), stems: FeatureTable([]), shortestStem: 0)
+        concepts: [], languages: [], words: FeatureTable([]), stems: FeatureTable([]), shortestStem: 0, exactFilter: 0)
 
     private init(
-        concepts: [String], languages: [LanguageCode], words: FeatureTable<Match>, stems: FeatureTable<Match>, shortestStem: Int
+        concepts: [String], languages: [LanguageCode], words: FeatureTable<Match>, stems: FeatureTable<Match>, shortestStem: Int,
+        exactFilter: UInt64
     ) {
         self.concepts = concepts
         features = concepts.map { MatchFeatures.hash(.concept, Array($0.utf8), 0, $0.utf8.count) }
@@ -82,13 +89,15 @@ public final class ConceptLexicon: Sendable {
         self.words = words
         self.stems = stems
         self.shortestStem = shortestStem
+        self.exactFilter = exactFilter
     }
 
     /// Builds the lexicon from (concept, entry, language) triples (a nil language: any);
     /// entries are keyed by `analyzer`, as messages are. A key may name at most two concepts;
-    /// further ones are ignored, as are entries of more than one word and stems shorter than
-    /// four Latin or three other letters. Entries in other scripts than Latin count for every
-    /// language: matched as written, they cannot meet another language's Latin words.
+    /// further ones are ignored, as are entries of more than one word, stems shorter than
+    /// four Latin or three other letters, and exact stems (`=rädd*`). Entries in other scripts
+    /// than Latin count for every language: matched as written, they cannot meet another
+    /// language's Latin words.
     public convenience init(entries: [(concept: String, entry: String, language: LanguageCode?)], analyzer: Analyzer) {
         var concepts: [String] = []
         var numbers: [String: UInt16] = [:]
@@ -96,10 +105,15 @@ public final class ConceptLexicon: Sendable {
         var words: [UInt64: Match] = [:]
         var stems: [UInt64: Match] = [:]
         var shortestStem = Int.max
+        var exactFilter: UInt64 = 0
         for (concept, entry, language) in entries {
             let isStem = entry.hasSuffix("*")
-            let keys = analyzer.analyze(String(entry.dropLast(isStem ? 1 : 0))).lexicalForms
+            let isExact = entry.hasPrefix("=")
+            if isExact && isStem { continue }
+            let analyzed = analyzer.analyze(String(entry.dropFirst(isExact ? 1 : 0).dropLast(isStem ? 1 : 0)))
+            let keys = isExact ? analyzed.writtenForms : analyzed.lexicalForms
             guard keys.count == 1, let key = keys.first else { continue }
+            if isExact { exactFilter |= Self.exactFilterBit(key) }
             let isLatin = key.utf8.first.map { $0 < 0x80 } == true
             // A stem folded short (`sha22*` is `sha`) would catch words of every language.
             if isStem && key.unicodeScalars.count < (isLatin ? 4 : 3) { continue }
@@ -113,7 +127,7 @@ public final class ConceptLexicon: Sendable {
                 if !languages.contains(language) { languages.append(language) }
                 if let bit = languages.firstIndex(of: language), bit < LanguageMask.bitWidth { mask = 1 << bit }
             }
-            let hash = Self.hash(key.utf8, stem: isStem)
+            let hash = Self.hash(key.utf8, seed: isExact ? Self.exactSeed : isStem ? Self.stemSeed : Self.wordSeed)
             if isStem { shortestStem = min(shortestStem, key.utf8.count) }
             func add(to table: inout [UInt64: Match]) {
                 guard var match = table[hash] else { return table[hash] = Match(number, languages: mask) }
@@ -124,7 +138,8 @@ public final class ConceptLexicon: Sendable {
         }
         self.init(
             concepts: concepts, languages: languages, words: FeatureTable(words.map { ($0.key, $0.value) }),
-            stems: FeatureTable(stems.map { ($0.key, $0.value) }), shortestStem: shortestStem == .max ? 0 : shortestStem)
+            stems: FeatureTable(stems.map { ($0.key, $0.value) }), shortestStem: shortestStem == .max ? 0 : shortestStem,
+            exactFilter: exactFilter)
     }
 
     /// Builds the lexicon from (concept, entry) pairs of no particular language.
@@ -141,18 +156,24 @@ public final class ConceptLexicon: Sendable {
         return 1 << bit
     }
 
-    /// Calls `body` with the feature of each concept a word's form names.
+    /// Calls `body` with the feature of each concept a word names (by its lexical and its
+    /// written form).
     @inline(__always)
-    func forEachConcept(of form: String, allowed: LanguageMask, _ body: (UInt64) -> Void) {
-        forEachConceptNumber(of: form, allowed: allowed) { body(features[$0]) }
+    func forEachConcept(of form: String, written: String, allowed: LanguageMask, _ body: (UInt64) -> Void) {
+        forEachConceptNumber(of: form, written: written, allowed: allowed) { body(features[$0]) }
     }
 
     /// Asks for every table slot that looking up these words' forms will read (the whole word,
     /// and each prefix long enough to be a stem), so that their cache misses overlap instead
     /// of queueing one after another.
-    func prefetch(_ forms: [String]) {
+    func prefetch(_ analyzed: AnalyzedText) {
         guard !concepts.isEmpty else { return }
-        for form in forms {
+        if exactFilter != 0 {
+            for written in analyzed.writtenForms where exactFilter & Self.exactFilterBit(written) != 0 {
+                words.prefetch(Self.exactHash(written), with: cprefetch_read)
+            }
+        }
+        for form in analyzed.lexicalForms {
             var wordHash = FNV1a(seed: Self.wordSeed)
             var stemHash = FNV1a(seed: Self.stemSeed)
             var length = 0
@@ -172,8 +193,8 @@ public final class ConceptLexicon: Sendable {
         var found: [UInt64] = []
         let allowed = allowed(for: language)
         var named: [UInt64] = []
-        for form in analyzed.lexicalForms {
-            forEachConcept(of: form, allowed: allowed) { concept in
+        for (form, written) in zip(analyzed.lexicalForms, analyzed.writtenForms) {
+            forEachConcept(of: form, written: written, allowed: allowed) { concept in
                 found.append(concept)
                 if !named.contains(concept) { named.append(concept) }
             }
@@ -186,26 +207,32 @@ public final class ConceptLexicon: Sendable {
     public func names(in analyzed: AnalyzedText, language: LanguageCode?) -> [String] {
         var names: [String] = []
         let allowed = allowed(for: language)
-        for form in analyzed.lexicalForms {
-            forEachConceptNumber(of: form, allowed: allowed) { names.append(concepts[$0]) }
+        for (form, written) in zip(analyzed.lexicalForms, analyzed.writtenForms) {
+            forEachConceptNumber(of: form, written: written, allowed: allowed) { names.append(concepts[$0]) }
         }
         return names
     }
 
-    /// The concepts one word's lexical form names, in a message in `language`.
-    public func names(ofForm form: String, language: LanguageCode?) -> [String] {
+    /// The concepts one word (by its position in `analyzed.lexicalForms`) names, in a message
+    /// in `language`.
+    public func names(ofWordAt position: Int, in analyzed: AnalyzedText, language: LanguageCode?) -> [String] {
         var names: [String] = []
-        forEachConceptNumber(of: form, allowed: allowed(for: language)) { names.append(concepts[$0]) }
+        forEachConceptNumber(of: analyzed.lexicalForms[position], written: analyzed.writtenForms[position], allowed: allowed(for: language)) {
+            names.append(concepts[$0])
+        }
         return names
     }
 
-    /// Each concept (by number) a word's form names: its whole-word entry, else its longest
-    /// matching stem. An Arabic word that names none is tried again without one or two
+    /// Each concept (by number) a word names: its exact entry (by the written form), else its
+    /// whole-word entry, else its longest matching stem. An Arabic word that names none is tried again without one or two
     /// letters written onto its front: the clitics و ب ل ف ك ("وشغل", the article is
     /// stripped already) and the verb prefixes ي ت ن س ("يشتغل", "تتزوج").
     @inline(__always)
-    private func forEachConceptNumber(of form: String, allowed: LanguageMask, _ body: (Int) -> Void) {
+    private func forEachConceptNumber(of form: String, written: String, allowed: LanguageMask, _ body: (Int) -> Void) {
         guard !concepts.isEmpty else { return }
+        if exactFilter & Self.exactFilterBit(written) != 0, let exact = words[Self.exactHash(written)], exact.allows(allowed) {
+            return exact.forEach(allowed: allowed, body)
+        }
         let utf8 = form.utf8
         if lookup(utf8, allowed, body) { return }
         // Arabic letters are two bytes in UTF-8; at least three letters must remain.
@@ -243,9 +270,25 @@ public final class ConceptLexicon: Sendable {
 
     private static let wordSeed: UInt64 = 0xC0_4CE9_7000_0001
     private static let stemSeed: UInt64 = 0xC0_4CE9_7000_0002
+    private static let exactSeed: UInt64 = 0xC0_4CE9_7000_0003
 
-    private static func hash(_ bytes: some Sequence<UInt8>, stem: Bool) -> UInt64 {
-        var hash = FNV1a(seed: stem ? stemSeed : wordSeed)
+    /// The filter bit of a written form: its first byte and its length.
+    @inline(__always)
+    private static func exactFilterBit(_ written: String) -> UInt64 {
+        let utf8 = written.utf8
+        return 1 << ((UInt64(utf8.first ?? 0) &* 7 &+ UInt64(truncatingIfNeeded: utf8.count)) & 63)
+    }
+
+    /// The key of a written form among the exact entries (byte by byte, as `lookup` hashes:
+    /// the generic `mix` over a string's bytes was not specialised).
+    private static func exactHash(_ written: String) -> UInt64 {
+        var hash = FNV1a(seed: exactSeed)
+        for byte in written.utf8 { hash.mix(UInt64(byte)) }
+        return hash.value
+    }
+
+    private static func hash(_ bytes: some Sequence<UInt8>, seed: UInt64) -> UInt64 {
+        var hash = FNV1a(seed: seed)
         hash.mix(bytes)
         return hash.value
     }
@@ -261,6 +304,7 @@ public final class ConceptLexicon: Sendable {
         writer.write(stems.map(\.key))
         writer.write(stems.map(\.value))
         writer.write(shortestStem)
+        writer.write(Int(bitPattern: UInt(exactFilter)))
     }
 
     public convenience init(decoding reader: inout BinaryReader) throws(BinaryReader.Corrupt) {
@@ -271,6 +315,7 @@ public final class ConceptLexicon: Sendable {
         let stemKeys = try reader.readArray(of: UInt64.self)
         let stemMatches = try reader.readArray(of: Match.self)
         let shortestStem = try reader.readInt()
+        let exactFilter = UInt64(UInt(bitPattern: try reader.readInt()))
         let valid = { (match: Match) in
             Int(match.first) < concepts.count && (match.second == Match.none || Int(match.second) < concepts.count)
         }
@@ -279,7 +324,8 @@ public final class ConceptLexicon: Sendable {
         else { throw BinaryReader.Corrupt() }
         self.init(
             concepts: concepts, languages: languages, words: FeatureTable(Array(zip(wordKeys, wordMatches)).map { ($0.0, $0.1) }),
-            stems: FeatureTable(Array(zip(stemKeys, stemMatches)).map { ($0.0, $0.1) }), shortestStem: shortestStem)
+            stems: FeatureTable(Array(zip(stemKeys, stemMatches)).map { ($0.0, $0.1) }), shortestStem: shortestStem,
+            exactFilter: exactFilter)
     }
 }
 

@@ -35,13 +35,13 @@ public enum MatchFeatures {
         _ analyzed: AnalyzedText, concepts: ConceptLexicon, language: LanguageCode? = nil
     ) -> (features: [(feature: UInt64, count: Float)], pairsStart: Int) {
         let allowed = concepts.allowed(for: language)
-        concepts.prefetch(analyzed.lexicalForms)
+        concepts.prefetch(analyzed)
         var named: [UInt64] = []
         var features = extract(keys: analyzed.keys) { hashes in
-            for form in analyzed.lexicalForms {
+            for (form, written) in zip(analyzed.lexicalForms, analyzed.writtenForms) {
                 // Once per word that names it: weighed more (counted two or three times), concepts
                 // answered more in-scope development messages but also more out-of-scope ones.
-                concepts.forEachConcept(of: form, allowed: allowed) { concept in
+                concepts.forEachConcept(of: form, written: written, allowed: allowed) { concept in
                     hashes.append(concept)
                     if !named.contains(concept) { named.append(concept) }
                 }

@@ -1,5 +1,7 @@
 import Foundation
 import OpastinChat
+import OpastinMatch
+import OpastinText
 import Testing
 
 /// People in distress (low mood, suicidal thoughts, domestic and sexual violence, racism) must
@@ -38,5 +40,27 @@ import Testing
         // Measured 21 and 22 of 24 answered null (idioms, computers, sport, films).
         #expect(Self.check.outOfScopeRecall.accuracy >= 0.83, "\(Self.check.outOfScopeRecall)")
         #expect(Self.check2.outOfScopeRecall.accuracy >= 0.83, "\(Self.check2.outOfScopeRecall)")
+    }
+}
+
+/// Words of distress that fold like everyday words reach their concept through the locales'
+/// exact entries (`=rädd`), and the everyday words keep theirs.
+@Suite struct FoldedDistressWordTests {
+    static func concepts(_ text: String, _ language: LanguageCode) -> [String] {
+        let matcher = EngineFixture.engine.matcher
+        return matcher.index.concepts.names(in: matcher.analyzer.analyze(text), language: language)
+    }
+
+    @Test func exactEntriesNameTheirConcept() {
+        #expect(Self.concepts("jag är rädd", "sv") == ["fear"], "rädd (afraid) folds like råd (advice)")
+        #expect(Self.concepts("jag vill dö", "sv") == ["crisis"])
+        #expect(Self.concepts("haluan tappaa itseni", "fi") == ["crisis"], "tappaa (kill) folds like tapa (habit)")
+        #expect(!Self.concepts("olen sinkku", "fi").contains("depression"), "sinkku (single) meets synkk* (gloomy)")
+    }
+
+    @Test func theEverydayWordsKeepTheirConcepts() {
+        #expect(Self.concepts("jag behöver råd", "sv") == ["advice"])
+        #expect(Self.concepts("jag behöver rad", "sv") == ["advice"], "typed without its ring")
+        #expect(Self.concepts("olen tosi synkkä", "fi").contains("depression"))
     }
 }

@@ -143,15 +143,17 @@ struct FixtureFolder {
 
     @Test func badConceptEntriesAreErrorsWithTheirLine() throws {
         let files = bilingual(
-            english: "  work: job\n", finnish: "  work: työ\n  Bad_Id: x\n  landlord: \"vuokra*nantaja va* vuokra*\"\n  noise: [melu]\n")
+            english: "  work: job\n", finnish: "  work: työ\n  Bad_Id: x\n  landlord: \"vuokra*nantaja va* vuokra* =vuokra* =vuok=ra\"\n  noise: [melu]\n")
         let (_, problems) = try FixtureFolder(files: files).loader.loadCollectingProblems()
         let errors = problems.filter { $0.severity == .error }
-        #expect(errors.count == 4, "\(problems)")
+        #expect(errors.count == 6, "\(problems)")
         #expect(errors.allSatisfy { $0.file == "Locales/fi.yaml" && $0.line != nil })
         #expect(errors.contains { $0.message.contains("`Bad_Id`") })
         #expect(errors.contains { $0.message.contains("`vuokra*nantaja` must be a word") })
         #expect(errors.contains { $0.message.contains("concepts.noise must be a text") })
         #expect(errors.contains { $0.message.contains("the stem `va*` is too short") })
+        #expect(errors.contains { $0.message.contains("`=vuokra*` is an exact word (`=`) and cannot be a stem") })
+        #expect(errors.contains { $0.message.contains("`=vuok=ra` must be a word") })
         #expect(throws: KnowledgeError.self) { try FixtureFolder(files: files).loader.load() }
     }
 

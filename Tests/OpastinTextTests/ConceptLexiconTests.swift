@@ -96,6 +96,23 @@ import Testing
         #expect(ConceptLexicon.empty.isEmpty)
     }
 
+    @Test func exactEntriesTellApartWordsThatFoldAlike() {
+        // Swedish rädd (afraid) and råd (advice) both fold to `rad`.
+        let lexicon = ConceptLexicon(
+            entries: [("advice", "råd", "sv"), ("fear", "=rädd", "sv"), ("advice", "neuvonta", "fi")], analyzer: Self.analyzer)
+        func names(_ text: String) -> [String] { lexicon.names(in: Self.analyzer.analyze(text), language: "sv") }
+        #expect(names("jag är rädd") == ["fear"])
+        #expect(names("JAG ÄR RÄDD") == ["fear"], "case aside, as written")
+        #expect(names("jag behöver råd") == ["advice"])
+        #expect(names("jag behöver rad") == ["advice"], "typed without its ring, the folded entry still matches")
+        #expect(names("jag är radd") == ["advice"], "an exact entry is not folded: without its dots it is råd's key")
+        #expect(names("jag är räddare").isEmpty, "an exact entry is a whole word")
+        let analyzed = Self.analyzer.analyze("rädd och råd")
+        #expect(lexicon.names(ofWordAt: 0, in: analyzed, language: "sv") == ["fear"])
+        #expect(lexicon.names(ofWordAt: 2, in: analyzed, language: "sv") == ["advice"])
+        #expect(lexicon.names(in: Self.analyzer.analyze("jag är rädd"), language: "fi").isEmpty, "only in its own language")
+    }
+
     @Test func binaryFormRoundTrips() throws {
         var writer = BinaryWriter()
         Self.lexicon.encode(into: &writer)
@@ -112,5 +129,11 @@ import Testing
         let scopedCopy = try ConceptLexicon(decoding: &scopedReader)
         #expect(scopedCopy.languages == ["so", "fi"])
         #expect(scopedCopy.names(in: Self.analyzer.analyze("korjaa"), language: "fi") == ["repair"])
+        let exact = ConceptLexicon(entries: [("advice", "råd", "sv"), ("fear", "=rädd", "sv")], analyzer: Self.analyzer)
+        var exactWriter = BinaryWriter()
+        exact.encode(into: &exactWriter)
+        var exactReader = BinaryReader(exactWriter.bytes)
+        let exactCopy = try ConceptLexicon(decoding: &exactReader)
+        #expect(exactCopy.names(in: Self.analyzer.analyze("rädd för råd"), language: "sv") == ["fear", "advice"])
     }
 }
