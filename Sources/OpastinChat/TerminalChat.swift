@@ -111,13 +111,16 @@ public final class TerminalChat: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// "Document (1.2, 1.4); Other document (4.11)": each document once, its measures listed.
+    /// "Document (1.2, 1.4); Other document (4.11)": each document once, each of its places
+    /// once (two facts from one section are one place to a reader).
     static func sourceSummary(_ sources: [ReplySource]) -> String {
         var order: [String] = []
         var locations: [String: [String]] = [:]
         for source in sources {
             if locations[source.document] == nil { order.append(source.document) }
-            locations[source.document, default: []].append(source.location)
+            if locations[source.document]?.contains(source.location) != true {
+                locations[source.document, default: []].append(source.location)
+            }
         }
         return order.map { "\($0) (\(locations[$0, default: []].joined(separator: ", ")))" }.joined(separator: "; ")
     }
@@ -135,9 +138,16 @@ public final class TerminalChat: Sendable {
                latin key: \(diagnostics.match.analyzed.latinKey)  (known to the examples: \(Int((diagnostics.match.coverage * 100).rounded())) %)
                concepts: \(concepts.isEmpty ? "none" : concepts.joined(separator: ", "))
             \(Self.closestExamples(diagnostics.match.ranked.prefix(3)))
-               sources: \(reply.sources.map { "\($0.seed) \($0.location)" }.joined(separator: "; "))
+            \(Self.staffSources(reply.sources))
                time: \(String(format: "%.0f", diagnostics.microseconds)) µs
             """
+    }
+
+    /// Each source on its own line: the seed file, the place in it and what it says, so staff
+    /// can check every fact of the answer against its document.
+    static func staffSources(_ sources: [ReplySource]) -> String {
+        guard !sources.isEmpty else { return "   sources: none" }
+        return "   sources:\n" + sources.map { "     \($0.seed), \($0.location): \($0.says)" }.joined(separator: "\n")
     }
 
     /// Each alternative's closest example, so staff see why a message went where it went.
