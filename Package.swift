@@ -7,7 +7,9 @@ let package = Package(
     name: "Opastin",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "opastin", targets: ["opastin"])
+        .executable(name: "opastin", targets: ["opastin"]),
+        // For the fuzzing package in Fuzz/, which builds the request path with libFuzzer.
+        .library(name: "OpastinChat", targets: ["OpastinChat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,16 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// libFuzzer on the request path: one request line in, through the protocol decoder, the
+// engine and the reply writer, as `chat --json` and the server answer it. Apart from the
+// main package so that its flags (-sanitize=fuzzer, -parse-as-library) touch no other build.
+//
+//   cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer -Xswiftc -parse-as-library -Xswiftc -static-stdlib
+//   .build/release/opastin-fuzz corpus -max_total_time=600
+let package = Package(
+    name: "OpastinFuzz",
+    dependencies: [.package(path: "..")],
+    targets: [
+        .executableTarget(name: "opastin-fuzz", dependencies: [.product(name: "OpastinChat", package: "main")])
+    ]
+)
