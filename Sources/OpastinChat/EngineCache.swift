@@ -52,6 +52,11 @@ public struct EngineCache: Sendable {
         return String(hash.value, radix: 16)
     }
 
+    /// Whether a cache file for the key exists (not whether it is intact).
+    public func hasEntry(key: String) -> Bool {
+        file(for: key).map { FileManager.default.fileExists(atPath: $0.path) } ?? false
+    }
+
     /// The cached index and model for a key, if present and intact.
     func load(key: String) -> (IntentIndex, LanguageIdentifier, LinearClassifier)? {
         guard let file = file(for: key), let data = FileManager.default.contents(atPath: file.path) else { return nil }

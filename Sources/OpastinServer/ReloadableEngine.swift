@@ -11,9 +11,14 @@ public final class ReloadableEngine: Sendable {
     /// Bumped on every swap; connections compare it per line, which is cheaper than locking.
     private let generationCounter = Atomic<Int>(0)
 
+    /// Runs before each reload's build (the server's `EngineBuildHelper`, which builds the
+    /// engine's cache in a child process); nil: the reload builds in process.
+    private let prepare: (@Sendable (URL) -> Void)?
+
     /// Starts with an engine already built (and so already validated).
-    public init(_ engine: ChatEngine) {
+    public init(_ engine: ChatEngine, prepare: (@Sendable (URL) -> Void)? = nil) {
         self.engine = Mutex(SharedEngine(engine))
+        self.prepare = prepare
     }
 
     /// The engine serving now.
@@ -37,6 +42,7 @@ public final class ReloadableEngine: Sendable {
     /// the reason the engine could not be built) is returned.
     @discardableResult
     public func reload(root: URL) -> Result<ChatEngine, any Error> {
+        prepare?(root)
         let result = Result { try OpastinSetup.buildEngine(root: root) }
         if case .success(let newEngine) = result { replace(with: newEngine) }
         return result

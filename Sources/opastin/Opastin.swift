@@ -4,7 +4,7 @@ import ArgumentParser
 struct Opastin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Opastin: a multilingual service-guidance chat for residents who moved to Finland.",
-        subcommands: [Chat.self, Check.self, Examples.self, Evaluate.self, Identify.self, Serve.self],
+        subcommands: [Chat.self, Check.self, Examples.self, Evaluate.self, Identify.self, Serve.self, PrepareEngine.self],
         defaultSubcommand: Chat.self)
 }
 

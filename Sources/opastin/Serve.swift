@@ -65,9 +65,13 @@ struct Serve: AsyncParsableCommand {
         }
 
         let root = OpastinSetup.resolveRoot(knowledge.root)
+        // A cold start or a reload of edited knowledge builds the engine in a child process,
+        // so the server's heap never holds the build's garbage.
+        let helper = EngineBuildHelper(executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), logger: logger)
         let engine: ReloadableEngine
         do {
-            engine = ReloadableEngine(try OpastinSetup.buildEngine(root: root))
+            helper.prepareCache(root: root)
+            engine = ReloadableEngine(try OpastinSetup.buildEngine(root: root), prepare: { helper.prepareCache(root: $0) })
             Malloc.releaseFreeMemory()
         } catch {
             FileHandle.standardError.write(Data("opastin: cannot load the knowledge:\n\(error)\n".utf8))

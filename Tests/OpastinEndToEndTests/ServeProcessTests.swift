@@ -16,6 +16,26 @@ import Testing
         #expect(server.stdout.split(separator: "\n").count == 1)
     }
 
+    @Test func aColdStartBuildsTheEngineInAHelperProcessAndAWarmOneReadsTheCache() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("opastin-cache-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: cache) }
+        for start in ["cold", "warm"] {
+            let server = try ServeProcess.start(environment: ["OPASTIN_CACHE_DIR": cache.path])
+            defer { server.kill() }
+            let client = try LineSocket(port: server.port)
+            try client.send(#"{"text":"paivakoti"}"# + "\n")
+            #expect(try BinaryRunner.object(try #require(try client.readLine()))["intent"] as? String == "daycare")
+            client.close()
+            // The helper's line comes before the "listening" line in stderr.
+            #expect(server.waitForStderr(containing: "listening"))
+            #expect(server.stderr.contains("engine built in a helper process") == (start == "cold"), "\(start): \(server.stderr)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasPrefix("engine-") }
+            #expect(files.count == 1, "\(start): the child stored the engine once")
+            #expect(try server.terminate() == 0)
+        }
+    }
+
     @Test func sigtermAnswersEveryRequestAlreadySentThenExitsZero() throws {
         let server = try ServeProcess.start()
         defer { server.kill() }
@@ -154,13 +174,15 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
-    static func start(_ arguments: [String] = []) throws -> ServeProcess {
-        try ServeProcess(arguments: ["serve", "--tcp", "127.0.0.1:0"] + arguments)
+    /// - Parameter environment: variables set for the server on top of the test's own.
+    static func start(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> ServeProcess {
+        try ServeProcess(arguments: ["serve", "--tcp", "127.0.0.1:0"] + arguments, environment: environment)
     }
 
-    private init(arguments: [String]) throws {
+    private init(arguments: [String], environment: [String: String]) throws {
         process.executableURL = BinaryRunner.executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = BinaryRunner.packageRoot
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
