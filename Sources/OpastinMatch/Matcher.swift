@@ -73,6 +73,14 @@ public struct MatchPolicy: Sendable {
     /// `safetyOutOfScopeMargin` here as well answered no distress message more.
     public var distressConcepts: Set<String> = ["crisis", "violence", "depression", "stress", "fear", "mental-health", "lonely", "discrimination", "bullying"]
     public var distressMinimumScore = 0.07
+    /// Of the distress concepts, those that tell of acute danger: suicide and crisis, violence.
+    /// A message naming one that the net takes gets the best-scoring safety intent, even when
+    /// another intent scores higher ("jag vill dö", I want to die, is nearest "jag vill inte
+    /// prata med en bot" of talk-to-a-person): for such a message any other intent, or "try
+    /// other words", is the worse reply. Chosen a priori, not on the dev sets: dev-distress, every
+    /// other dev set and CLINC unchanged; measured after, check2-distress 50 → 52 of 96, its
+    /// look-alikes and check-distress unchanged.
+    public var acuteDistressConcepts: Set<String> = ["crisis", "violence"]
     /// The confidence curve: P(right) = 1 / (1 + e^-(bias + scoreWeight·best + leadWeight·lead)),
     /// fitted with bench/calibrate.py on the dev sets, so 0.8 means "right about 8 times in 10".
     /// Refitted after the 3-grams lost their example postings and the chat turns were set
@@ -200,12 +208,18 @@ public struct Matcher: Sendable {
 
     /// The safety net under the minimum score: the best intent, when it is a safety intent
     /// that scores at least `distressMinimumScore` and above the out-of-scope examples, and
-    /// the message names a distress concept.
+    /// the message names a distress concept (the best safety intent, when the concept is an
+    /// acute one).
     func distressIntent(_ analyzed: AnalyzedText, _ ranked: [IntentScore], language: LanguageCode?) -> String? {
         let outOfScope = ranked.first { $0.intentID == DialogueAction.outOfScope }?.score ?? 0
-        guard let best = ranked.first(where: { $0.intentID != DialogueAction.outOfScope }),
-              policy.safetyIntents.contains(best.intentID), best.score >= policy.distressMinimumScore, best.score > outOfScope,
-              index.concepts.names(in: analyzed, language: language).contains(where: policy.distressConcepts.contains)
+        let names = index.concepts.names(in: analyzed, language: language)
+        guard names.contains(where: policy.distressConcepts.contains) else { return nil }
+        // Suicide or violence named: the best safety intent, even behind another intent.
+        let acute = names.contains(where: policy.acuteDistressConcepts.contains)
+        guard let best = acute
+            ? ranked.first(where: { policy.safetyIntents.contains($0.intentID) })
+            : ranked.first(where: { $0.intentID != DialogueAction.outOfScope }),
+              policy.safetyIntents.contains(best.intentID), best.score >= policy.distressMinimumScore, best.score > outOfScope
         else { return nil }
         return best.intentID
     }

@@ -136,6 +136,7 @@ import Testing
             index: IntentIndex(utterances: Self.utterances, analyzer: Self.analyzer, concepts: concepts), analyzer: Self.analyzer)
         matcher.policy.safetyIntents = ["housing-advice"]
         matcher.policy.distressConcepts = ["crisis"]
+        matcher.policy.acuteDistressConcepts = []
         let distressed = "hopeless landlord problem", plain = "landlord problem"
         let best = try #require(matcher.match(distressed).ranked.first)
         #expect(best.intentID == "housing-advice")
@@ -152,6 +153,29 @@ import Testing
         matcher.policy.distressMinimumScore = 0
         matcher.policy.safetyIntents = ["daycare"]
         #expect(matcher.match(distressed).decision == .fallback)
+    }
+
+    @Test func anAcuteDistressConceptTakesTheBestSafetyIntentEvenBehindAnother() throws {
+        let concepts = ConceptLexicon(entries: [("crisis", "hopeless")], analyzer: Self.analyzer)
+        var matcher = Matcher(
+            index: IntentIndex(utterances: Self.utterances, analyzer: Self.analyzer, concepts: concepts), analyzer: Self.analyzer)
+        matcher.policy.minimumScore = 2
+        matcher.policy.longMessageMinimumScore = 2
+        matcher.policy.distressMinimumScore = 0.01
+        matcher.policy.distressConcepts = ["crisis"]
+        // Housing first, daycare behind it; daycare stands in for the safety intent.
+        let distressed = "hopeless landlord problem for my child"
+        let ranked = matcher.match(distressed).ranked.filter { $0.intentID != DialogueAction.outOfScope }.map(\.intentID)
+        #expect(ranked.prefix(2) == ["housing-advice", "daycare"], "\(ranked)")
+        matcher.policy.safetyIntents = ["daycare"]
+        matcher.policy.acuteDistressConcepts = ["crisis"]
+        #expect(matcher.match(distressed).decision == .answer(intentID: "daycare"))
+        // A distress concept that is not acute keeps the rule that the best intent must be one.
+        matcher.policy.acuteDistressConcepts = []
+        #expect(matcher.match(distressed).decision == .fallback)
+        // Without a distress concept, nothing.
+        matcher.policy.acuteDistressConcepts = ["crisis"]
+        #expect(matcher.match("landlord problem for my child").decision == .fallback)
     }
 
     @Test func indexSurvivesItsBinaryForm() throws {
