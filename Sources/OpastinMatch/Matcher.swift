@@ -212,16 +212,17 @@ public struct Matcher: Sendable {
     /// acute one).
     func distressIntent(_ analyzed: AnalyzedText, _ ranked: [IntentScore], language: LanguageCode?) -> String? {
         let outOfScope = ranked.first { $0.intentID == DialogueAction.outOfScope }?.score ?? 0
+        // The score conditions first: most fallbacks fail them, and the concepts cost a lookup.
+        guard let safety = ranked.first(where: { policy.safetyIntents.contains($0.intentID) }),
+              safety.score >= policy.distressMinimumScore, safety.score > outOfScope
+        else { return nil }
         let names = index.concepts.names(in: analyzed, language: language)
         guard names.contains(where: policy.distressConcepts.contains) else { return nil }
-        // Suicide or violence named: the best safety intent, even behind another intent.
-        let acute = names.contains(where: policy.acuteDistressConcepts.contains)
-        guard let best = acute
-            ? ranked.first(where: { policy.safetyIntents.contains($0.intentID) })
-            : ranked.first(where: { $0.intentID != DialogueAction.outOfScope }),
-              policy.safetyIntents.contains(best.intentID), best.score >= policy.distressMinimumScore, best.score > outOfScope
-        else { return nil }
-        return best.intentID
+        // The best intent when it is a safety intent; with suicide or violence named, the best
+        // safety intent even behind another.
+        let best = ranked.first { $0.intentID != DialogueAction.outOfScope }
+        guard best?.intentID == safety.intentID || names.contains(where: policy.acuteDistressConcepts.contains) else { return nil }
+        return safety.intentID
     }
 
     /// A calibrated 0–1 confidence from the best score and its lead over the runner-up
