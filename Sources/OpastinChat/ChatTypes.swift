@@ -37,6 +37,25 @@ public struct ReplySource: Sendable, Equatable {
     public let document: String
     public let location: String
     public let says: String
+    /// This source as the protocol writes it, a JSON object: encoded once, when the engine
+    /// works out each intent's sources at start, since a reply's sources were most of the
+    /// bytes it escaped.
+    let json: [UInt8]
+
+    init(seed: String, document: String, location: String, says: String) {
+        self.seed = seed
+        self.document = document
+        self.location = location
+        self.says = says
+        var writer = JSONWriter(capacity: document.utf8.count + says.utf8.count + seed.utf8.count + location.utf8.count + 64)
+        writer.writeObject { object in
+            object.member("document", .string(document))
+            object.member("says", .string(says))
+            object.member("seed", .string(seed))
+            object.member("where", .string(location))
+        }
+        json = writer.outputBytes
+    }
 }
 
 /// What a reply is.

@@ -121,6 +121,11 @@ struct JSONWriter {
         append("}")
     }
 
+    /// JSON written before (by a `JSONWriter`), copied as it is.
+    mutating func writeEncoded(_ json: [UInt8]) {
+        bytes.append(contentsOf: json)
+    }
+
     /// An array of `items`, each written by `body`.
     mutating func writeArray<Item>(_ items: [Item], _ body: (inout JSONWriter, Item) -> Void) {
         append("[")

@@ -102,16 +102,7 @@ public enum ProtocolCodec {
                     }
                 }
             }
-            object.member("sources") { array in
-                array.writeArray(reply.sources) { item, source in
-                    item.writeObject { object in
-                        object.member("document", .string(source.document))
-                        object.member("says", .string(source.says))
-                        object.member("seed", .string(source.seed))
-                        object.member("where", .string(source.location))
-                    }
-                }
-            }
+            object.member("sources") { array in array.writeArray(reply.sources) { item, source in item.writeEncoded(source.json) } }
             object.member("links") { array in array.writeArray(reply.links) { item, link in item.write(.string(link)) } }
             object.member("city", reply.city.map { .string($0.rawValue) } ?? .null)
             if includeDiagnostics, let diagnostics = reply.diagnostics {

@@ -2,6 +2,7 @@ import CByteScan
 import Foundation
 @testable import OpastinChat
 @testable import OpastinMatch
+import OpastinText
 import Testing
 
 /// The reply writer's strings: whatever the text, Foundation reads back the same string, and
@@ -21,6 +22,23 @@ import Testing
             let decoded = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String]
             #expect(decoded == [text], "\(line)")
         }
+    }
+
+    /// A source is encoded once, when it is made; a reply copies those bytes into its line,
+    /// which must read as if each source had been written member by member.
+    @Test func preEncodedSourcesReadBackAsTheirFields() throws {
+        let sources = [
+            ReplySource(seed: "003.txt", document: "Helsingin \"ohjelma\"", location: "4.8", says: "Rivi\nja\u{2028}toinen"),
+            ReplySource(seed: "004.txt", document: "Vasa", location: "", says: "ä ж ع 😀"),
+        ]
+        var reply = ChatReply(language: "fi", intent: "x", confidence: 0.5, answer: "a", kind: .answer, options: [], sources: sources, links: [])
+        reply.id = .integer(7)
+        let line = ProtocolCodec.encode(reply)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let decoded = try #require(object["sources"] as? [[String: String]])
+        #expect(decoded == sources.map { ["document": $0.document, "says": $0.says, "seed": $0.seed, "where": $0.location] })
+        #expect(line.contains(#""sources":[{"document":"Helsingin \"ohjelma\"","says":"#), "members in protocol order: \(line)")
+        #expect(!line.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" })
     }
 
     /// The scan finds the first byte that may need escaping, wherever it sits in a sixteen-byte
