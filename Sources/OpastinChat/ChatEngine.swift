@@ -30,8 +30,11 @@ public struct ChatEngine: Sendable {
         self.linkCities = Self.linkCities(knowledge)
         var citedSources: [CitedSourcesKey: CitedSources] = [:]
         for intent in knowledge.intents {
+            // Each source's encoded members but its title, shared by all its languages' copies.
+            let tails = intent.sources.map { ReplySource.jsonTail(seed: $0.seed, location: $0.location, says: $0.says) }
             for (language, locale) in knowledge.locales {
-                citedSources[CitedSourcesKey(intentID: intent.id, language: language)] = CitedSources(intent, documents: locale.documents)
+                citedSources[CitedSourcesKey(intentID: intent.id, language: language)] = CitedSources(
+                    intent, documents: locale.documents, jsonTails: tails)
             }
         }
         self.citedSources = citedSources
@@ -435,9 +438,12 @@ private struct CitedSources: Sendable {
     let sources: [ReplySource]
     let cities: [City?]
 
-    init(_ intent: Intent, documents: [String: String]) {
-        sources = intent.sources.map {
-            ReplySource(seed: $0.seed, document: documents[$0.seed] ?? $0.seed, location: $0.location, says: $0.says)
+    /// - Parameter jsonTails: the sources' shared encoded parts (`ReplySource.jsonTail`), if
+    ///   worked out already.
+    init(_ intent: Intent, documents: [String: String], jsonTails: [[UInt8]]? = nil) {
+        let tails = jsonTails ?? intent.sources.map { ReplySource.jsonTail(seed: $0.seed, location: $0.location, says: $0.says) }
+        sources = zip(intent.sources, tails).map { source, tail in
+            ReplySource(seed: source.seed, document: documents[source.seed] ?? source.seed, location: source.location, says: source.says, jsonTail: tail)
         }
         cities = intent.sources.map(\.city)
     }

@@ -37,24 +37,31 @@ public struct ReplySource: Sendable, Equatable {
     public let document: String
     public let location: String
     public let says: String
-    /// This source as the protocol writes it, a JSON object: encoded once, when the engine
-    /// works out each intent's sources at start, since a reply's sources were most of the
-    /// bytes it escaped.
-    let json: [UInt8]
+    /// This source as the protocol writes it, a JSON object, in two parts: the document's
+    /// title (which differs by language) and the rest, shared by every language's copy.
+    /// Encoded once, when the engine works out each intent's sources at start, since a reply's
+    /// sources were most of the bytes it escaped.
+    let jsonHead: [UInt8]
+    let jsonTail: [UInt8]
 
-    init(seed: String, document: String, location: String, says: String) {
+    /// - Parameter jsonTail: `Self.jsonTail(...)` of the same fields, when another language's
+    ///   copy of this source has it already.
+    init(seed: String, document: String, location: String, says: String, jsonTail: [UInt8]? = nil) {
         self.seed = seed
         self.document = document
         self.location = location
         self.says = says
-        var writer = JSONWriter(capacity: document.utf8.count + says.utf8.count + seed.utf8.count + location.utf8.count + 64)
-        writer.writeObject { object in
-            object.member("document", .string(document))
-            object.member("says", .string(says))
-            object.member("seed", .string(seed))
-            object.member("where", .string(location))
-        }
-        json = writer.outputBytes
+        var head = JSONWriter(capacity: document.utf8.count + 16)
+        head.writeObjectOpening(firstMember: "document", .string(document))
+        jsonHead = head.outputBytes
+        self.jsonTail = jsonTail ?? Self.jsonTail(seed: seed, location: location, says: says)
+    }
+
+    /// The members after the document's title, and the closing brace.
+    static func jsonTail(seed: String, location: String, says: String) -> [UInt8] {
+        var tail = JSONWriter(capacity: says.utf8.count + seed.utf8.count + location.utf8.count + 32)
+        tail.writeObjectClosing([("says", .string(says)), ("seed", .string(seed)), ("where", .string(location))])
+        return tail.outputBytes
     }
 }
 

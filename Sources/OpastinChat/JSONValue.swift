@@ -121,9 +121,30 @@ struct JSONWriter {
         append("}")
     }
 
-    /// JSON written before (by a `JSONWriter`), copied as it is.
-    mutating func writeEncoded(_ json: [UInt8]) {
-        bytes.append(contentsOf: json)
+    /// JSON written before (by a `JSONWriter`), in parts, copied as it is.
+    mutating func writeEncoded(_ head: [UInt8], _ tail: [UInt8]) {
+        bytes.append(contentsOf: head)
+        bytes.append(contentsOf: tail)
+    }
+
+    /// The start of an object and its first member, to be completed by `writeObjectClosing`
+    /// (a source's title, and the rest shared by the source's other languages).
+    mutating func writeObjectOpening(firstMember name: String, _ value: JSONValue) {
+        append("{")
+        writeString(name)
+        append(":")
+        write(value)
+    }
+
+    /// The members after an object's first, and its closing brace.
+    mutating func writeObjectClosing(_ members: [(String, JSONValue)]) {
+        for (name, value) in members {
+            append(",")
+            writeString(name)
+            append(":")
+            write(value)
+        }
+        append("}")
     }
 
     /// An array of `items`, each written by `body`.

@@ -102,7 +102,7 @@ public enum ProtocolCodec {
                     }
                 }
             }
-            object.member("sources") { array in array.writeArray(reply.sources) { item, source in item.writeEncoded(source.json) } }
+            object.member("sources") { array in array.writeArray(reply.sources) { item, source in item.writeEncoded(source.jsonHead, source.jsonTail) } }
             object.member("links") { array in array.writeArray(reply.links) { item, link in item.write(.string(link)) } }
             object.member("city", reply.city.map { .string($0.rawValue) } ?? .null)
             if includeDiagnostics, let diagnostics = reply.diagnostics {
